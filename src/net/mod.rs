@@ -1,0 +1,581 @@
+//! The reactor: listener, one task per connection, output queues and the session table.
+//!
+//! It works on plain Rust data (session ids and byte slices) and reports what happens through
+//! [`EventSink`], which the PHP layer implements. Everything runs on one thread inside a tokio
+//! `LocalSet`, so state is `Rc`/`Cell`/`RefCell`; no borrow is held across a sink call,
+//! because sink calls run PHP code that re-enters (`send`, `close`, `getClientInfo`).
+
+pub mod session;
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use tokio::sync::Notify;
+
+use crate::codec::{Decoder, FrameError, Framing};
+use crate::options::Settings;
+use session::SessionTable;
+
+/// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
+pub const READ_BUF: usize = 64 * 1024;
+
+/// Swoole error codes the reactor reports (include/swoole_error.h, v6.1.7).
+pub mod code {
+    pub const SESSION_CLOSED: i64 = 1004;
+    pub const SESSION_NOT_EXIST: i64 = 1005;
+    pub const OUTPUT_BUFFER_OVERFLOW: i64 = 1009;
+    pub const PACKAGE_LENGTH_TOO_LARGE: i64 = 1201;
+    pub const PACKAGE_MALFORMED_DATA: i64 = 1204;
+}
+
+/// What the reactor tells the layer above. Implementations run user code.
+pub trait EventSink {
+    fn on_connect(&self, id: u64);
+    fn on_receive(&self, id: u64, data: &[u8]);
+    /// Called exactly once per session, before its socket is closed.
+    fn on_close(&self, id: u64, reactor_id: i64);
+    /// A framing error ends the connection; the sink reports it (Swoole logs a warning).
+    fn on_protocol_error(&self, id: u64, code: i64, message: String);
+    /// `package_length_func`: total packet length, 0 for "need more", < 0 for malformed.
+    fn custom_length(&self, _id: u64, _buffered: &[u8]) -> i64 {
+        -1
+    }
+}
+
+/// The listening socket, bound by the constructor and listening once `start()` runs.
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self {
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self {
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+    fn raw_fd(&self) -> RawFd {
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Unix(s) => s.as_raw_fd(),
+        }
+    }
+}
+
+/// Seconds since the epoch, as Swoole reports connection times.
+pub fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// One open session. Shared between its task (which owns the socket) and the PHP methods
+/// (which write to it directly while its queue is empty and otherwise queue and wake it).
+pub struct Conn {
+    pub id: u64,
+    /// The OS descriptor, for direct non-blocking sends; valid while the task lives, which
+    /// is at least as long as the session is in the table.
+    pub socket_fd: RawFd,
+    pub remote_ip: String,
+    pub remote_port: u16,
+    pub connect_time: f64,
+    pub last_recv_time: Cell<f64>,
+    pub last_send_time: Cell<f64>,
+    pub last_dispatch_time: Cell<f64>,
+    /// Queued output not yet accepted by the kernel, oldest first.
+    out: RefCell<VecDeque<Vec<u8>>>,
+    /// Bytes of the front chunk already written.
+    out_offset: Cell<usize>,
+    out_bytes: Cell<usize>,
+    pub recv_queued: Cell<usize>,
+    /// Set once onClose has been scheduled; guarantees exactly one onClose.
+    closing: Cell<bool>,
+    /// Close without flushing (`close($fd, true)`), with an RST.
+    reset: Cell<bool>,
+    paused: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Conn {
+    pub fn is_closing(&self) -> bool {
+        self.closing.get()
+    }
+    pub fn send_queued(&self) -> usize {
+        self.out_bytes.get()
+    }
+    fn wake(&self) {
+        if let Some(w) = self.waker.borrow().as_ref() {
+            w.wake_by_ref();
+        }
+    }
+}
+
+/// Counters behind `stats()`.
+#[derive(Default)]
+pub struct Stats {
+    pub start_time: Cell<i64>,
+    pub accept_count: Cell<u64>,
+    pub close_count: Cell<u64>,
+    pub abort_count: Cell<u64>,
+    pub request_count: Cell<u64>,
+    pub response_count: Cell<u64>,
+    pub total_recv_bytes: Cell<u64>,
+    pub total_send_bytes: Cell<u64>,
+}
+
+fn bump(c: &Cell<u64>, by: u64) {
+    c.set(c.get().wrapping_add(by));
+}
+
+/// Why `send()` failed, mapped to Swoole error codes by the PHP layer.
+#[derive(Debug, PartialEq)]
+pub enum SendError {
+    NotExist,
+    Closed,
+    Overflow,
+}
+
+pub struct Reactor {
+    pub sessions: RefCell<SessionTable<Rc<Conn>>>,
+    pub stats: Stats,
+    pub settings: Settings,
+    framing: Framing,
+    sink: RefCell<Option<Rc<dyn EventSink>>>,
+    read_buf: RefCell<Vec<u8>>,
+    live_tasks: Cell<usize>,
+    tasks_done: Notify,
+    /// Set when shutdown begins: no new connection is served after it.
+    pub stopping: Cell<bool>,
+    pub server_fd: RawFd,
+    pub server_port: u16,
+}
+
+impl Reactor {
+    pub fn new(
+        settings: Settings,
+        framing: Framing,
+        server_fd: RawFd,
+        server_port: u16,
+    ) -> Rc<Self> {
+        let st = Stats::default();
+        st.start_time.set(now() as i64);
+        Rc::new(Reactor {
+            sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
+            stats: st,
+            settings,
+            framing,
+            sink: RefCell::new(None),
+            read_buf: RefCell::new(vec![0; READ_BUF]),
+            live_tasks: Cell::new(0),
+            tasks_done: Notify::new(),
+            stopping: Cell::new(false),
+            server_fd,
+            server_port,
+        })
+    }
+
+    pub fn set_sink(&self, sink: Rc<dyn EventSink>) {
+        *self.sink.borrow_mut() = Some(sink);
+    }
+
+    /// Drops the sink (and the PHP values it holds) before the engine tears down.
+    pub fn clear_sink(&self) {
+        self.sink.borrow_mut().take();
+    }
+
+    fn sink(&self) -> Option<Rc<dyn EventSink>> {
+        self.sink.borrow().clone()
+    }
+
+    pub fn get(&self, id: u64) -> Option<Rc<Conn>> {
+        self.sessions.borrow().get(id)
+    }
+
+    /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
+    pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
+        loop {
+            let accepted = match &listener {
+                Listener::Tcp(l) => l.accept().await.map(|(s, addr)| {
+                    if self.settings.open_tcp_nodelay {
+                        let _ = s.set_nodelay(true);
+                    }
+                    (Stream::Tcp(s), addr.ip().to_string(), addr.port())
+                }),
+                Listener::Unix(l) => l.accept().await.map(|(s, addr)| {
+                    let path = addr
+                        .as_pathname()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    (Stream::Unix(s), path, 0)
+                }),
+            };
+            if self.stopping.get() {
+                return;
+            }
+            match accepted {
+                Ok((stream, ip, port)) => self.clone().admit(stream, ip, port),
+                Err(e) => {
+                    crate::php::errors::log_warning(&format!(
+                        "accept() failed: {e}; retrying in 100 ms"
+                    ));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
+        if self.sessions.borrow().len() >= self.settings.max_connection {
+            bump(&self.stats.abort_count, 1);
+            crate::php::errors::log_warning(&format!(
+                "too many connections [{}], max_connection is {}",
+                self.sessions.borrow().len(),
+                self.settings.max_connection
+            ));
+            return;
+        }
+        let id = self.sessions.borrow_mut().next_id();
+        let t = now();
+        let conn = Rc::new(Conn {
+            id,
+            socket_fd: stream.raw_fd(),
+            remote_ip,
+            remote_port,
+            connect_time: t,
+            last_recv_time: Cell::new(0.0),
+            last_send_time: Cell::new(0.0),
+            last_dispatch_time: Cell::new(0.0),
+            out: RefCell::new(VecDeque::new()),
+            out_offset: Cell::new(0),
+            out_bytes: Cell::new(0),
+            recv_queued: Cell::new(0),
+            closing: Cell::new(false),
+            reset: Cell::new(false),
+            paused: Cell::new(false),
+            waker: RefCell::new(None),
+        });
+        self.sessions.borrow_mut().insert(id, conn.clone());
+        bump(&self.stats.accept_count, 1);
+        self.live_tasks.set(self.live_tasks.get() + 1);
+        tokio::task::spawn_local(self.run_conn(conn, stream));
+    }
+
+    async fn run_conn(self: Rc<Self>, conn: Rc<Conn>, mut stream: Stream) {
+        if let Some(sink) = self.sink() {
+            sink.on_connect(conn.id);
+        }
+        let mut decoder = match self.framing {
+            Framing::Raw => None,
+            ref f => Some(Decoder::new(f.clone(), self.settings.package_max_length)),
+        };
+        loop {
+            let ev = poll_fn(|cx| self.poll_conn(&conn, &mut stream, cx)).await;
+            match ev {
+                ConnEvent::Data(n) => {
+                    bump(&self.stats.total_recv_bytes, n as u64);
+                    conn.last_recv_time.set(now());
+                    if let Err((code, msg)) = self.deliver(&conn, n, decoder.as_mut()) {
+                        if let Some(sink) = self.sink() {
+                            sink.on_protocol_error(conn.id, code, msg);
+                        }
+                        self.close_session(conn.id, 0, false);
+                    }
+                }
+                ConnEvent::PeerClosed => {
+                    self.close_session(conn.id, 0, false);
+                }
+                ConnEvent::Finished => break,
+            }
+        }
+        if conn.reset.get() {
+            set_linger_zero(stream.raw_fd());
+        }
+        drop(stream);
+        self.live_tasks.set(self.live_tasks.get() - 1);
+        if self.live_tasks.get() == 0 {
+            self.tasks_done.notify_waiters();
+        }
+    }
+
+    /// Hands `n` freshly read bytes (in the shared read buffer) to the sink, framed.
+    fn deliver(
+        &self,
+        conn: &Conn,
+        n: usize,
+        decoder: Option<&mut Decoder>,
+    ) -> Result<(), (i64, String)> {
+        let Some(sink) = self.sink() else {
+            return Ok(());
+        };
+        let Some(decoder) = decoder else {
+            // Raw: one onReceive per read. The buffer stays borrowed during the callback;
+            // nothing a callback can do reads from a socket.
+            let buf = self.read_buf.borrow();
+            bump(&self.stats.request_count, 1);
+            conn.last_dispatch_time.set(now());
+            sink.on_receive(conn.id, &buf[..n]);
+            return Ok(());
+        };
+        decoder.push(&self.read_buf.borrow()[..n]);
+        loop {
+            if conn.is_closing() {
+                return Ok(());
+            }
+            let next = if matches!(self.framing, Framing::Custom) {
+                let answer = sink.custom_length(conn.id, decoder.buffered());
+                decoder.apply_custom_length(answer)
+            } else {
+                decoder.next_packet()
+            };
+            conn.recv_queued.set(decoder.buffered_len());
+            match next {
+                Ok(Some(packet)) => {
+                    bump(&self.stats.request_count, 1);
+                    conn.last_dispatch_time.set(now());
+                    sink.on_receive(conn.id, &packet);
+                }
+                Ok(None) => return Ok(()),
+                Err(FrameError::TooLarge { length, max }) => {
+                    return Err((
+                        code::PACKAGE_LENGTH_TOO_LARGE,
+                        format!(
+                            "the received packet length {length} is too large (package_max_length is {max}), remote_addr={}:{}",
+                            conn.remote_ip, conn.remote_port
+                        ),
+                    ))
+                }
+                Err(FrameError::Malformed { buffered }) => {
+                    return Err((
+                        code::PACKAGE_MALFORMED_DATA,
+                        format!(
+                            "received {buffered} bytes of malformed data, remote_addr={}:{}",
+                            conn.remote_ip, conn.remote_port
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn poll_conn(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Poll<ConnEvent> {
+        // Flush queued output first: it was accepted by send() before anything we read now.
+        if conn.out_bytes.get() > 0 && !conn.reset.get() {
+            if let Err(()) = self.poll_flush(conn, stream, cx) {
+                if !conn.is_closing() {
+                    return Poll::Ready(ConnEvent::PeerClosed);
+                }
+                return Poll::Ready(ConnEvent::Finished);
+            }
+        }
+        if conn.is_closing() {
+            if conn.reset.get() || conn.out_bytes.get() == 0 {
+                return Poll::Ready(ConnEvent::Finished);
+            }
+        } else if !conn.paused.get() {
+            let mut buf = self.read_buf.borrow_mut();
+            let mut rb = ReadBuf::new(&mut buf[..]);
+            match stream.poll_read(cx, &mut rb) {
+                Poll::Ready(Ok(())) => {
+                    let n = rb.filled().len();
+                    return Poll::Ready(if n == 0 {
+                        ConnEvent::PeerClosed
+                    } else {
+                        ConnEvent::Data(n)
+                    });
+                }
+                Poll::Ready(Err(_)) => return Poll::Ready(ConnEvent::PeerClosed),
+                Poll::Pending => {}
+            }
+        }
+        let mut w = conn.waker.borrow_mut();
+        if !w.as_ref().is_some_and(|old| old.will_wake(cx.waker())) {
+            *w = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+
+    /// Writes queued output until the kernel refuses more. `Err` means the peer is gone.
+    fn poll_flush(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Result<(), ()> {
+        let mut out = conn.out.borrow_mut();
+        while let Some(front) = out.front() {
+            let off = conn.out_offset.get();
+            match stream.poll_write(cx, &front[off..]) {
+                Poll::Ready(Ok(n)) if n > 0 => {
+                    bump(&self.stats.total_send_bytes, n as u64);
+                    conn.out_bytes.set(conn.out_bytes.get() - n);
+                    if off + n == front.len() {
+                        out.pop_front();
+                        conn.out_offset.set(0);
+                    } else {
+                        conn.out_offset.set(off + n);
+                    }
+                    conn.last_send_time.set(now());
+                }
+                Poll::Ready(_) => {
+                    out.clear();
+                    conn.out_bytes.set(0);
+                    conn.out_offset.set(0);
+                    return Err(());
+                }
+                Poll::Pending => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends now if the queue is empty (one `send(2)`, no task wake-up), queues the rest.
+    pub fn send(&self, id: u64, data: &[u8]) -> Result<(), SendError> {
+        let conn = self.get(id).ok_or(SendError::NotExist)?;
+        if conn.is_closing() {
+            return Err(SendError::Closed);
+        }
+        let mut written = 0;
+        if conn.out_bytes.get() == 0 {
+            loop {
+                let rest = &data[written..];
+                // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
+                let n = unsafe {
+                    libc::send(
+                        conn.socket_fd,
+                        rest.as_ptr().cast(),
+                        rest.len(),
+                        libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                    )
+                };
+                if n >= 0 {
+                    written += n as usize;
+                    if written == data.len() {
+                        break;
+                    }
+                    continue;
+                }
+                let err = io::Error::last_os_error();
+                match err.kind() {
+                    io::ErrorKind::Interrupted => continue,
+                    io::ErrorKind::WouldBlock => break,
+                    // The reader task notices the dead peer and runs onClose.
+                    _ => {
+                        conn.wake();
+                        return Err(SendError::Closed);
+                    }
+                }
+            }
+            if written > 0 {
+                bump(&self.stats.total_send_bytes, written as u64);
+                conn.last_send_time.set(now());
+            }
+        } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
+            // Like Swoole, the limit applies to what is already queued, so one large send
+            // on an idle connection is always accepted whole.
+            return Err(SendError::Overflow);
+        }
+        bump(&self.stats.response_count, 1);
+        if written < data.len() {
+            conn.out.borrow_mut().push_back(data[written..].to_vec());
+            conn.out_bytes
+                .set(conn.out_bytes.get() + data.len() - written);
+            conn.wake();
+        }
+        Ok(())
+    }
+
+    /// Starts closing a session: runs onClose (once), removes it from the table, and lets its
+    /// task flush (or drop, with `reset`) and close the socket. Returns false if the session
+    /// is unknown or already closing.
+    pub fn close_session(&self, id: u64, reactor_id: i64, reset: bool) -> bool {
+        let Some(conn) = self.get(id) else {
+            return false;
+        };
+        if conn.closing.replace(true) {
+            return false;
+        }
+        conn.reset.set(reset);
+        if let Some(sink) = self.sink() {
+            sink.on_close(id, reactor_id);
+        }
+        self.sessions.borrow_mut().remove(id);
+        bump(&self.stats.close_count, 1);
+        conn.wake();
+        true
+    }
+
+    pub fn set_paused(&self, id: u64, paused: bool) -> bool {
+        match self.get(id) {
+            Some(c) if !c.is_closing() => {
+                c.paused.set(paused);
+                c.wake();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Closes every open session (each gets its onClose with reactor id -1), as graceful
+    /// shutdown does.
+    pub fn close_all(&self) {
+        let ids = self.sessions.borrow().ids();
+        for id in ids {
+            self.close_session(id, -1, false);
+        }
+    }
+
+    /// Waits until every connection task has flushed and closed its socket, up to `limit`.
+    pub async fn drain(&self, limit: Duration) {
+        let wait = async {
+            while self.live_tasks.get() > 0 {
+                let n = self.tasks_done.notified();
+                if self.live_tasks.get() == 0 {
+                    break;
+                }
+                n.await;
+            }
+        };
+        let _ = tokio::time::timeout(limit, wait).await;
+    }
+}
+
+enum ConnEvent {
+    Data(usize),
+    PeerClosed,
+    Finished,
+}
+
+/// Makes the following close send an RST instead of a FIN (`close($fd, true)`).
+fn set_linger_zero(fd: RawFd) {
+    let l = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: fd is the connection's open socket; the struct outlives the call.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&l as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! `Server::set()` option parsing, kept free of PHP types so it can be unit-tested.
+//!
+//! The PHP layer turns each array entry into an [`OptValue`]; this module decides whether the
+//! key is known, whether the value has a usable type, and what the server should do with it.
+//! Swoole silently coerces wrong types (`"abc"` becomes 0 workers); we reject them with a
+//! message that names the option and the expected type, because a typo in a config array is
+//! the most common way a Swoole server "ignores" a setting.
+
+use std::time::Duration;
+
+/// One value from the PHP settings array, reduced to what option parsing needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Vec<u8>),
+    /// Arrays, objects, callables: only a few options accept them, and the PHP layer
+    /// handles those (e.g. `package_length_func`) itself.
+    Other(&'static str),
+}
+
+impl OptValue {
+    fn type_name(&self) -> &'static str {
+        match self {
+            OptValue::Null => "null",
+            OptValue::Bool(_) => "bool",
+            OptValue::Int(_) => "int",
+            OptValue::Float(_) => "float",
+            OptValue::Str(_) => "string",
+            OptValue::Other(t) => t,
+        }
+    }
+}
+
+/// Everything `set()` can change that the runtime reads. Defaults are Swoole 6.1.7's
+/// (reference §4), except where noted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub worker_num: u32,
+    pub backlog: i32,
+    pub open_tcp_nodelay: bool,
+    /// Per-connection output queue limit. Swoole's real default is 8 MiB (its docs say 2 MiB).
+    pub socket_buffer_size: usize,
+    pub buffer_high_watermark: usize,
+    pub buffer_low_watermark: usize,
+    pub package_max_length: usize,
+    pub open_eof_check: bool,
+    pub open_eof_split: bool,
+    pub package_eof: Vec<u8>,
+    pub open_length_check: bool,
+    pub package_length_type: String,
+    pub package_length_offset: i64,
+    pub package_body_offset: i64,
+    pub start_session_id: u64,
+    pub max_wait_time: Duration,
+    pub max_connection: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            worker_num: 1,
+            backlog: 512,
+            open_tcp_nodelay: true,
+            socket_buffer_size: 8 * 1024 * 1024,
+            buffer_high_watermark: 0,
+            buffer_low_watermark: 0,
+            package_max_length: 2 * 1024 * 1024,
+            open_eof_check: false,
+            open_eof_split: false,
+            package_eof: b"\r\n\r\n".to_vec(),
+            open_length_check: false,
+            package_length_type: "N".into(),
+            package_length_offset: 0,
+            package_body_offset: 4,
+            start_session_id: 0,
+            max_wait_time: Duration::from_secs(3),
+            max_connection: 100_000,
+        }
+    }
+}
+
+/// Swoole options we accept without acting on them: coroutine, task, SSL and logging
+/// settings that have no meaning yet in this implementation. Accepting them keeps existing
+/// configuration arrays working; README lists them.
+const ACCEPTED_NO_EFFECT: &[&str] = &[
+    "reactor_num",
+    "task_worker_num",
+    "task_ipc_mode",
+    "task_max_request",
+    "task_max_request_grace",
+    "task_tmpdir",
+    "task_enable_coroutine",
+    "task_use_object",
+    "task_object",
+    "event_object",
+    "max_request",
+    "max_request_grace",
+    "dispatch_mode",
+    "dispatch_func",
+    "daemonize",
+    "pid_file",
+    "log_file",
+    "log_level",
+    "log_date_format",
+    "log_date_with_microseconds",
+    "log_rotation",
+    "display_errors",
+    "trace_flags",
+    "user",
+    "group",
+    "chroot",
+    "reload_async",
+    "enable_coroutine",
+    "send_yield",
+    "send_timeout",
+    "hook_flags",
+    "max_coroutine",
+    "c_stack_size",
+    "enable_preemptive_scheduler",
+    "enable_deadlock_check",
+    "single_thread",
+    "max_concurrency",
+    "worker_max_concurrency",
+    "message_queue_key",
+    "cpu_affinity_ignore",
+    "open_cpu_affinity",
+    "heartbeat_check_interval",
+    "heartbeat_idle_time",
+    "max_idle_time",
+    "open_tcp_keepalive",
+    "tcp_keepidle",
+    "tcp_keepinterval",
+    "tcp_keepcount",
+    "tcp_user_timeout",
+    "tcp_fastopen",
+    "tcp_defer_accept",
+    "enable_reuse_port",
+    "enable_delay_receive",
+    "enable_unsafe_event",
+    "discard_timeout_request",
+    "output_buffer_size",
+    "buffer_output_size",
+    "input_buffer_size",
+    "buffer_input_size",
+    "max_queued_bytes",
+    "kernel_socket_recv_buffer_size",
+    "kernel_socket_send_buffer_size",
+    "package_length_func",
+    "open_http_protocol",
+    "open_http2_protocol",
+    "open_websocket_protocol",
+    "open_mqtt_protocol",
+    "open_redis_protocol",
+    "ssl_cert_file",
+    "ssl_key_file",
+    "ssl_protocols",
+    "ssl_ciphers",
+    "ssl_ecdh_curve",
+    "ssl_dhparam",
+    "ssl_prefer_server_ciphers",
+    "ssl_compress",
+    "ssl_verify_peer",
+    "ssl_allow_self_signed",
+    "ssl_client_cert_file",
+    "ssl_cafile",
+    "ssl_capath",
+    "ssl_verify_depth",
+    "ssl_sni_certs",
+    "stats_file",
+    "stats_timer_interval",
+    "admin_server",
+    "bootstrap",
+    "init_arguments",
+];
+
+/// What applying one option produced, besides changing [`Settings`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    Ok,
+    /// Unknown key: Swoole warns `unsupported option [name]` and still stores it.
+    Unknown,
+}
+
+fn int(key: &str, v: &OptValue) -> Result<i64, String> {
+    match v {
+        OptValue::Int(i) => Ok(*i),
+        OptValue::Bool(b) => Ok(*b as i64),
+        OptValue::Float(f) if f.fract() == 0.0 => Ok(*f as i64),
+        OptValue::Str(s) => std::str::from_utf8(s)
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .ok_or_else(|| type_error(key, "int", v)),
+        _ => Err(type_error(key, "int", v)),
+    }
+}
+
+fn boolean(key: &str, v: &OptValue) -> Result<bool, String> {
+    match v {
+        OptValue::Bool(b) => Ok(*b),
+        OptValue::Int(i) => Ok(*i != 0),
+        _ => Err(type_error(key, "bool", v)),
+    }
+}
+
+/// Sizes accept an int or Swoole's size strings (`"2M"`, `"512K"`, `"1G"`).
+pub fn parse_size(key: &str, v: &OptValue) -> Result<usize, String> {
+    let n: i64 = match v {
+        OptValue::Str(s) => {
+            let s = std::str::from_utf8(s)
+                .map_err(|_| type_error(key, "size", v))?
+                .trim();
+            let (num, mult) = match s.chars().last() {
+                Some('k' | 'K') => (&s[..s.len() - 1], 1024),
+                Some('m' | 'M') => (&s[..s.len() - 1], 1024 * 1024),
+                Some('g' | 'G') => (&s[..s.len() - 1], 1024 * 1024 * 1024),
+                _ => (s, 1),
+            };
+            num.trim()
+                .parse::<i64>()
+                .map_err(|_| type_error(key, "int or size string such as \"2M\"", v))?
+                * mult
+        }
+        _ => int(key, v)?,
+    };
+    if n < 0 {
+        return Err(format!("option '{key}' must not be negative, {n} given"));
+    }
+    Ok(n as usize)
+}
+
+fn type_error(key: &str, want: &str, v: &OptValue) -> String {
+    format!("option '{key}' expects {want}, {} given", v.type_name())
+}
+
+impl Settings {
+    /// Applies one option. `Err` carries a message for a `TypeError`/`ValueError`.
+    pub fn apply(&mut self, key: &str, v: &OptValue) -> Result<Applied, String> {
+        match key {
+            "worker_num" => {
+                let n = int(key, v)?;
+                if n < 0 {
+                    return Err(format!("option 'worker_num' must be >= 0, {n} given"));
+                }
+                self.worker_num = if n == 0 { cpu_count() } else { n as u32 };
+            }
+            "backlog" => self.backlog = int(key, v)?.clamp(1, i32::MAX as i64) as i32,
+            "open_tcp_nodelay" => self.open_tcp_nodelay = boolean(key, v)?,
+            "socket_buffer_size" => self.socket_buffer_size = parse_size(key, v)?.max(1),
+            "buffer_high_watermark" => self.buffer_high_watermark = parse_size(key, v)?,
+            "buffer_low_watermark" => self.buffer_low_watermark = parse_size(key, v)?,
+            "package_max_length" => self.package_max_length = parse_size(key, v)?,
+            "open_eof_check" => self.open_eof_check = boolean(key, v)?,
+            "open_eof_split" => self.open_eof_split = boolean(key, v)?,
+            "package_eof" => match v {
+                OptValue::Str(s) if (1..=8).contains(&s.len()) => self.package_eof = s.clone(),
+                OptValue::Str(s) => {
+                    return Err(format!(
+                        "option 'package_eof' must be 1 to 8 bytes long, {} given",
+                        s.len()
+                    ))
+                }
+                _ => return Err(type_error(key, "string", v)),
+            },
+            "open_length_check" => self.open_length_check = boolean(key, v)?,
+            "package_length_type" => match v {
+                OptValue::Str(s) if s.len() == 1 && b"cCsSnNlLvVqQJP".contains(&s[0]) => {
+                    self.package_length_type = String::from_utf8_lossy(s).into_owned()
+                }
+                OptValue::Str(s) => {
+                    return Err(format!(
+                        "option 'package_length_type' must be one of the pack() letters c C s S n N l L v V q Q J P, \"{}\" given",
+                        String::from_utf8_lossy(s)
+                    ))
+                }
+                _ => return Err(type_error(key, "string", v)),
+            },
+            "package_length_offset" => {
+                let n = int(key, v)?;
+                if !(0..=8192).contains(&n) {
+                    return Err(format!(
+                        "option 'package_length_offset' must be between 0 and 8192, {n} given"
+                    ));
+                }
+                self.package_length_offset = n;
+            }
+            "package_body_offset" | "package_body_start" => {
+                let n = int(key, v)?;
+                if !(0..=8192).contains(&n) {
+                    return Err(format!(
+                        "option '{key}' must be between 0 and 8192, {n} given"
+                    ));
+                }
+                self.package_body_offset = n;
+            }
+            "start_session_id" => {
+                let n = int(key, v)?;
+                if n < 0 {
+                    return Err(format!("option 'start_session_id' must be >= 0, {n} given"));
+                }
+                self.start_session_id = n as u64;
+            }
+            "max_wait_time" => {
+                let secs = match v {
+                    OptValue::Float(f) if *f >= 0.0 => *f,
+                    _ => int(key, v)? as f64,
+                };
+                self.max_wait_time = Duration::from_secs_f64(secs.max(0.0));
+            }
+            "max_conn" | "max_connection" => {
+                self.max_connection = int(key, v)?.clamp(1, 1_000_000) as usize
+            }
+            _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
+            _ => return Ok(Applied::Unknown),
+        }
+        Ok(Applied::Ok)
+    }
+
+    /// The output-queue size at which BufferFull fires: Swoole's default is 80% of
+    /// `socket_buffer_size`.
+    pub fn high_watermark(&self) -> usize {
+        if self.buffer_high_watermark > 0 {
+            self.buffer_high_watermark
+        } else {
+            self.socket_buffer_size / 10 * 8
+        }
+    }
+}
+
+/// Online CPUs, as `worker_num = 0` means in Swoole.
+pub fn cpu_count() -> u32 {
+    std::thread::available_parallelism()
+        .map(|n| n.get() as u32)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> OptValue {
+        OptValue::Str(v.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn defaults_match_swoole() {
+        let st = Settings::default();
+        assert_eq!(st.worker_num, 1);
+        assert_eq!(st.package_max_length, 2 * 1024 * 1024);
+        assert_eq!(st.package_eof, b"\r\n\r\n");
+        assert_eq!(st.package_body_offset, 4);
+        assert_eq!(st.socket_buffer_size, 8 << 20);
+        assert_eq!(st.high_watermark(), (8 << 20) / 10 * 8);
+    }
+
+    #[test]
+    fn ints_accept_numeric_strings_and_reject_garbage() {
+        let mut st = Settings::default();
+        assert_eq!(st.apply("worker_num", &s("4")), Ok(Applied::Ok));
+        assert_eq!(st.worker_num, 4);
+        let err = st.apply("worker_num", &s("four")).unwrap_err();
+        assert!(
+            err.contains("'worker_num' expects int, string given"),
+            "{err}"
+        );
+        assert!(st.apply("worker_num", &OptValue::Int(-1)).is_err());
+        st.apply("worker_num", &OptValue::Int(0)).unwrap();
+        assert_eq!(st.worker_num, cpu_count());
+    }
+
+    #[test]
+    fn sizes_accept_suffixes() {
+        let mut st = Settings::default();
+        st.apply("package_max_length", &s("3M")).unwrap();
+        assert_eq!(st.package_max_length, 3 << 20);
+        st.apply("socket_buffer_size", &s("512k")).unwrap();
+        assert_eq!(st.socket_buffer_size, 512 << 10);
+        st.apply("socket_buffer_size", &OptValue::Int(100)).unwrap();
+        assert_eq!(st.socket_buffer_size, 100);
+        assert!(st.apply("package_max_length", &s("lots")).is_err());
+        assert!(st.apply("package_max_length", &OptValue::Int(-5)).is_err());
+    }
+
+    #[test]
+    fn eof_and_length_options_are_validated() {
+        let mut st = Settings::default();
+        assert!(st
+            .apply("package_eof", &s(""))
+            .unwrap_err()
+            .contains("1 to 8 bytes"));
+        assert!(st.apply("package_eof", &s("123456789")).is_err());
+        st.apply("package_eof", &s("\n")).unwrap();
+        assert_eq!(st.package_eof, b"\n");
+        let err = st.apply("package_length_type", &s("i")).unwrap_err();
+        assert!(err.contains("c C s S n N l L v V q Q J P"), "{err}");
+        for l in "cCsSnNlLvVqQJP".chars() {
+            st.apply("package_length_type", &s(&l.to_string())).unwrap();
+        }
+        assert!(st
+            .apply("package_length_offset", &OptValue::Int(9000))
+            .is_err());
+        assert!(st.apply("open_eof_check", &s("yes")).is_err());
+        st.apply("open_eof_check", &OptValue::Int(1)).unwrap();
+        assert!(st.open_eof_check);
+    }
+
+    #[test]
+    fn unknown_and_no_effect_keys() {
+        let mut st = Settings::default();
+        assert_eq!(
+            st.apply("bogus_opt", &OptValue::Int(1)),
+            Ok(Applied::Unknown)
+        );
+        assert_eq!(
+            st.apply("enable_coroutine", &OptValue::Bool(true)),
+            Ok(Applied::Ok)
+        );
+        assert_eq!(st, {
+            let d = Settings::default();
+            d
+        });
+    }
+}

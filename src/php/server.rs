@@ -1,0 +1,1145 @@
+//! `Swoole\Server`, `Swoole\Server\Port`, `Swoole\Connection\Iterator` and `Swoole\Exception`.
+//!
+//! This layer converts arguments, raises Swoole's warnings and calls user callbacks; the
+//! networking is in [`crate::net`], the framing in [`crate::codec`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::rc::Rc;
+
+use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::convert::IntoZvalDyn;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ArrayKey, ZendClassObject, ZendHashTable, ZendStr, Zval};
+use ext_php_rs::zend::{ce, ExecutorGlobals};
+use socket2::{Domain, Socket, Type};
+
+use super::callback::{self, LoopCtl, Outcome};
+use super::errors::{self, set_last_error, warning, warning_code};
+use super::timer;
+use crate::codec::{Framing, LengthType};
+use crate::net::{code, EventSink, Listener, Reactor, SendError};
+use crate::options::{Applied, OptValue, Settings};
+use crate::process::{self, SignalGuard};
+
+pub const SWOOLE_BASE: i64 = 1;
+pub const SWOOLE_PROCESS: i64 = 2;
+pub const SOCK_TCP: i64 = 1;
+pub const SOCK_UDP: i64 = 2;
+pub const SOCK_TCP6: i64 = 3;
+pub const SOCK_UDP6: i64 = 4;
+pub const SOCK_UNIX_STREAM: i64 = 5;
+pub const SOCK_UNIX_DGRAM: i64 = 6;
+
+/// Events `on()` accepts (Swoole's server and port event names, lower-cased). Events this
+/// implementation does not raise yet are stored so `getCallback()` returns them.
+const EVENTS: &[&str] = &[
+    "start",
+    "beforeshutdown",
+    "shutdown",
+    "workerstart",
+    "workerstop",
+    "workerexit",
+    "workererror",
+    "managerstart",
+    "managerstop",
+    "beforereload",
+    "afterreload",
+    "connect",
+    "receive",
+    "close",
+    "packet",
+    "task",
+    "finish",
+    "pipemessage",
+    "bufferfull",
+    "bufferempty",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Created,
+    Running,
+    Stopped,
+}
+
+/// Everything a `Swoole\Server` object owns. Shared (`Rc`) with the objects it hands out
+/// (connection iterators) and with the running loop.
+pub struct Shared {
+    host: String,
+    port: i64,
+    mode: i64,
+    sock_type: i64,
+    /// Bound by the constructor (so a port conflict is reported there, as in Swoole);
+    /// `start()` calls `listen()` on it.
+    socket: RefCell<Option<Socket>>,
+    settings: RefCell<Settings>,
+    /// `$server->setting`: null until `set()`, then every key given, merged.
+    setting: RefCell<Option<Zval>>,
+    callbacks: RefCell<HashMap<&'static str, Zval>>,
+    length_func: RefCell<Option<Zval>>,
+    state: Cell<State>,
+    running: RefCell<Option<Rc<Reactor>>>,
+}
+
+impl Shared {
+    fn reactor(&self) -> Option<Rc<Reactor>> {
+        self.running.borrow().clone()
+    }
+
+    /// Swoole's guard for methods that need a running server.
+    fn require_running(&self) -> Option<Rc<Reactor>> {
+        let r = self.reactor();
+        if r.is_none() {
+            warning_code(errors::PHP_FATAL_ERROR, "server is not running");
+        }
+        r
+    }
+
+    fn callback(&self, name: &str) -> Option<Zval> {
+        self.callbacks.borrow().get(name).map(|z| z.shallow_clone())
+    }
+
+    fn is_stream(&self) -> bool {
+        !matches!(self.sock_type, SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM)
+    }
+
+    fn framing(&self) -> Result<Framing, String> {
+        let st = self.settings.borrow();
+        if st.open_eof_split {
+            return Ok(Framing::EofSplit {
+                eof: st.package_eof.clone(),
+            });
+        }
+        if st.open_eof_check {
+            return Ok(Framing::EofCheck {
+                eof: st.package_eof.clone(),
+            });
+        }
+        if st.open_length_check {
+            if self.length_func.borrow().is_some() {
+                return Ok(Framing::Custom);
+            }
+            let kind = st
+                .package_length_type
+                .chars()
+                .next()
+                .and_then(LengthType::from_letter)
+                .ok_or_else(|| "invalid package_length_type".to_string())?;
+            return Ok(Framing::Length {
+                kind,
+                length_offset: st.package_length_offset as usize,
+                body_offset: st.package_body_offset as usize,
+            });
+        }
+        Ok(Framing::Raw)
+    }
+}
+
+fn swoole_exception(msg: String, code: i64) -> PhpException {
+    PhpException::new(msg, code as i32, SwooleException::get_metadata().ce())
+}
+
+fn long(v: i64) -> Zval {
+    let mut z = Zval::new();
+    z.set_long(v);
+    z
+}
+
+fn false_zval() -> Zval {
+    let mut z = Zval::new();
+    z.set_bool(false);
+    z
+}
+
+fn bytes_zval(data: &[u8]) -> Zval {
+    let mut z = Zval::new();
+    z.set_zend_string(ZendStr::new(data, false));
+    z
+}
+
+fn opt_value(v: &Zval) -> OptValue {
+    if v.is_null() {
+        OptValue::Null
+    } else if v.is_bool() {
+        OptValue::Bool(v.is_true())
+    } else if let Some(i) = v.long() {
+        OptValue::Int(i)
+    } else if let Some(f) = v.double() {
+        OptValue::Float(f)
+    } else if let Some(s) = v.zend_str() {
+        OptValue::Str(s.as_bytes().to_vec())
+    } else if v.is_array() {
+        OptValue::Other("array")
+    } else {
+        OptValue::Other("object")
+    }
+}
+
+/// Binary-safe bytes of a PHP value, converting scalars as `convert_to_string` would.
+fn zval_bytes(v: &Zval) -> Option<Vec<u8>> {
+    if let Some(s) = v.zend_str() {
+        return Some(s.as_bytes().to_vec());
+    }
+    if v.is_array() || v.is_object() && v.coerce_to_string().is_none() {
+        return None;
+    }
+    v.coerce_to_string().map(String::into_bytes)
+}
+
+fn fd_arg(fd: &Zval) -> Option<i64> {
+    if let Some(i) = fd.long() {
+        return Some(i);
+    }
+    fd.str().and_then(|s| s.trim().parse::<i64>().ok())
+}
+
+/// A TCP/unix server with Swoole's API. See README for what differs from Swoole.
+#[php_class]
+#[php(name = "Swoole\\Server")]
+pub struct Server {
+    shared: Rc<Shared>,
+}
+
+#[php_impl]
+impl Server {
+    /// Binds the listening socket. A bind failure throws `Swoole\Exception` with the errno as code.
+    #[php(defaults(port = 0, mode = 1, sock_type = 1))]
+    pub fn __construct(host: String, port: i64, mode: i64, sock_type: i64) -> PhpResult<Self> {
+        if mode != SWOOLE_BASE && mode != SWOOLE_PROCESS {
+            set_last_error(errors::INVALID_PARAMS);
+            return Err(PhpException::new(
+                format!("invalid $mode parameters {mode}"),
+                0,
+                ce::error(),
+            ));
+        }
+        let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
+        if !unix && !(0..=65535).contains(&port) {
+            set_last_error(errors::SERVER_INVALID_LISTEN_PORT);
+            return Err(swoole_exception(
+                format!(
+                    "failed to listen server port[{host}:{port}], Error: invalid port [{port}]"
+                ),
+                errors::SERVER_INVALID_LISTEN_PORT,
+            ));
+        }
+        let socket = match sock_type {
+            SOCK_TCP | SOCK_TCP6 => bind_tcp(&host, port, sock_type == SOCK_TCP6),
+            SOCK_UNIX_STREAM => bind_unix(&host),
+            SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM => {
+                return Err(swoole_exception(
+                    "UDP and unix datagram servers are not supported yet by swoole-rs; use SWOOLE_SOCK_TCP, SWOOLE_SOCK_TCP6 or SWOOLE_SOCK_UNIX_STREAM".into(),
+                    507,
+                ))
+            }
+            _ => {
+                set_last_error(errors::INVALID_PARAMS);
+                return Err(PhpException::new(
+                    format!("invalid $sock_type parameters {sock_type}"),
+                    0,
+                    ce::value_error(),
+                ));
+            }
+        };
+        let (socket, port) = socket.map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(0) as i64;
+            set_last_error(errno);
+            swoole_exception(
+                format!(
+                    "failed to listen server port[{host}:{port}], Error: {}[{errno}]",
+                    errors::strerror(errno)
+                ),
+                errno,
+            )
+        })?;
+        Ok(Server {
+            shared: Rc::new(Shared {
+                host,
+                port,
+                mode,
+                sock_type,
+                socket: RefCell::new(Some(socket)),
+                settings: RefCell::new(Settings::default()),
+                setting: RefCell::new(None),
+                callbacks: RefCell::new(HashMap::new()),
+                length_func: RefCell::new(None),
+                state: Cell::new(State::Created),
+                running: RefCell::new(None),
+            }),
+        })
+    }
+
+    /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
+    /// Swoole); values of the wrong type or out of range throw, naming the option.
+    pub fn set(&self, settings: &ZendHashTable) -> PhpResult<bool> {
+        let sh = &self.shared;
+        if sh.state.get() == State::Running {
+            warning("server is running, unable to execute Swoole\\Server->set");
+            return Ok(false);
+        }
+        let mut st = sh.settings.borrow().clone();
+        let mut length_func = sh.length_func.borrow().as_ref().map(|z| z.shallow_clone());
+        for (key, value) in settings.iter() {
+            let key = match key {
+                ArrayKey::Long(i) => i.to_string(),
+                ArrayKey::String(s) => s,
+                ArrayKey::Str(s) => s.to_string(),
+                ArrayKey::ZendString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+            };
+            if key == "package_length_func" {
+                if value.is_null() {
+                    length_func = None;
+                } else if value.is_callable() {
+                    length_func = Some(value.shallow_clone());
+                } else {
+                    return Err(PhpException::new(
+                        "Swoole\\Server::set(): option 'package_length_func' expects a callable"
+                            .into(),
+                        0,
+                        ce::type_error(),
+                    ));
+                }
+                continue;
+            }
+            match st.apply(&key, &opt_value(value)) {
+                Ok(Applied::Ok) => {}
+                Ok(Applied::Unknown) => warning(&format!("unsupported option [{key}]")),
+                Err(msg) => {
+                    let class = if msg.contains(" expects ") {
+                        ce::type_error()
+                    } else {
+                        ce::value_error()
+                    };
+                    return Err(PhpException::new(
+                        format!("Swoole\\Server::set(): {msg}"),
+                        0,
+                        class,
+                    ));
+                }
+            }
+        }
+        if (st.open_eof_check || st.open_eof_split) && st.open_length_check {
+            warning("open_eof_check/open_eof_split and open_length_check are both enabled: only one framing applies per port, and EOF framing wins (as in Swoole); disable one of them");
+        }
+        if st.worker_num > 1 {
+            warning(&format!(
+                "worker_num={} is not supported yet by swoole-rs: the server runs one worker process",
+                st.worker_num
+            ));
+        }
+        *sh.settings.borrow_mut() = st;
+        *sh.length_func.borrow_mut() = length_func;
+        // Merge into $server->setting.
+        let mut merged = match sh.setting.borrow_mut().take() {
+            Some(z) => z
+                .array()
+                .map(|a| a.to_owned())
+                .unwrap_or_else(ZendHashTable::new),
+            None => ZendHashTable::new(),
+        };
+        for (key, value) in settings.iter() {
+            let v = value.shallow_clone();
+            match key {
+                ArrayKey::Long(i) => merged.insert_at_index(i, v)?,
+                ArrayKey::String(s) => merged.insert(s.as_str(), v)?,
+                ArrayKey::Str(s) => merged.insert(s, v)?,
+                ArrayKey::ZendString(s) => {
+                    merged.insert(String::from_utf8_lossy(s.as_bytes()).as_ref(), v)?
+                }
+            }
+        }
+        let mut z = Zval::new();
+        z.set_hashtable(merged);
+        *sh.setting.borrow_mut() = Some(z);
+        Ok(true)
+    }
+
+    /// Registers an event callback (name case-insensitive, without the `on` prefix).
+    pub fn on(&self, event_name: &str, callback: &Zval) -> bool {
+        let sh = &self.shared;
+        if sh.state.get() == State::Running {
+            warning("server is running, unable to register event callback function");
+            return false;
+        }
+        let lower = event_name.to_ascii_lowercase();
+        let Some(name) = EVENTS.iter().find(|e| **e == lower) else {
+            warning_code(
+                errors::PHP_RUNTIME_NOTICE,
+                &format!("unknown event types[{event_name}]"),
+            );
+            return false;
+        };
+        if !callback.is_callable() {
+            warning_code(errors::PHP_RUNTIME_NOTICE, "illegal callback function");
+            return false;
+        }
+        sh.callbacks
+            .borrow_mut()
+            .insert(name, callback.shallow_clone());
+        true
+    }
+
+    /// The callback registered for an event, or null.
+    pub fn get_callback(&self, event_name: &str) -> Zval {
+        let lower = event_name.to_ascii_lowercase();
+        self.shared.callback(&lower).unwrap_or_default()
+    }
+
+    /// Runs the event loop until shutdown (SIGTERM, SIGINT or `shutdown()`); returns true.
+    pub fn start(self_: &mut ZendClassObject<Server>) -> PhpResult<bool> {
+        let sh = self_.shared.clone();
+        match sh.state.get() {
+            State::Running => {
+                warning("The server is running, unable to execute Swoole\\Server->start()");
+                return Ok(false);
+            }
+            State::Stopped => {
+                warning("The server have been shutdown, unable to execute Swoole\\Server->start()");
+                return Ok(false);
+            }
+            State::Created => {}
+        }
+        if sh.is_stream() && sh.callback("receive").is_none() {
+            ext_php_rs::error::php_error(
+                &ext_php_rs::flags::ErrorType::Error,
+                "require onReceive callback",
+            );
+            return Ok(false);
+        }
+        let framing = sh
+            .framing()
+            .map_err(|m| PhpException::new(m, 0, ce::value_error()))?;
+        let mut server_zv = Zval::new();
+        server_zv.set_object(self_.get_mut_zend_obj());
+        run_server(sh, server_zv, framing)
+    }
+
+    /// Sends data to a connection. Binary-safe; false with `getLastError()` 1005 if the
+    /// session does not exist.
+    #[php(optional = "server_socket")]
+    pub fn send(&self, fd: &Zval, send_data: &Zval, server_socket: Option<i64>) -> bool {
+        let _ = server_socket;
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        let Some(fd) = fd_arg(fd) else {
+            warning_code(errors::INVALID_PARAMS, "fd can not be null");
+            return false;
+        };
+        if fd <= 0 {
+            warning_code(errors::INVALID_PARAMS, &format!("invalid fd[{fd}]"));
+            return false;
+        }
+        let Some(data) = zval_bytes(send_data) else {
+            warning_code(errors::INVALID_PARAMS, "the data sent must be a string");
+            return false;
+        };
+        if data.is_empty() {
+            warning_code(errors::NO_PAYLOAD, "the data sent must not be empty");
+            return false;
+        }
+        match reactor.send(fd as u64, &data) {
+            Ok(()) => true,
+            Err(SendError::NotExist) => {
+                set_last_error(code::SESSION_NOT_EXIST);
+                false
+            }
+            Err(SendError::Closed) => {
+                set_last_error(code::SESSION_CLOSED);
+                false
+            }
+            Err(SendError::Overflow) => {
+                warning_code(
+                    code::OUTPUT_BUFFER_OVERFLOW,
+                    &format!("connection#{fd} output buffer overflow: more than socket_buffer_size bytes are queued; wait for onBufferEmpty or raise socket_buffer_size"),
+                );
+                false
+            }
+        }
+    }
+
+    /// Closes a connection; onClose runs before this returns, with reactor id -1.
+    #[php(defaults(reset = false))]
+    pub fn close(&self, fd: i64, reset: bool) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 || !reactor.close_session(fd as u64, -1, reset) {
+            set_last_error(code::SESSION_NOT_EXIST);
+            return false;
+        }
+        true
+    }
+
+    /// Whether the session is open (neither closed nor closing).
+    pub fn exists(&self, fd: i64) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        fd > 0 && reactor.get(fd as u64).is_some_and(|c| !c.is_closing())
+    }
+
+    /// Alias of `exists()`.
+    pub fn exist(&self, fd: i64) -> bool {
+        self.exists(fd)
+    }
+
+    /// Connection details with Swoole's keys, or false for an unknown session.
+    #[php(defaults(reactor_id = -1, ignore_error = false))]
+    pub fn get_client_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
+        let _ = (reactor_id, ignore_error);
+        client_info(&self.shared, fd)
+    }
+
+    /// Alias of `getClientInfo()`.
+    #[php(name = "connection_info", defaults(reactor_id = -1, ignore_error = false))]
+    pub fn connection_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
+        let _ = (reactor_id, ignore_error);
+        client_info(&self.shared, fd)
+    }
+
+    /// Up to `$find_count` (max 100) session ids greater than `$start_fd`, ascending.
+    #[php(defaults(start_fd = 0, find_count = 10))]
+    pub fn get_client_list(&self, start_fd: i64, find_count: i64) -> Zval {
+        client_list(&self.shared, start_fd, find_count)
+    }
+
+    /// Alias of `getClientList()`.
+    #[php(name = "connection_list", defaults(start_fd = 0, find_count = 10))]
+    pub fn connection_list(&self, start_fd: i64, find_count: i64) -> Zval {
+        client_list(&self.shared, start_fd, find_count)
+    }
+
+    /// Server counters with Swoole's keys.
+    pub fn stats(&self) -> PhpResult<Zval> {
+        let Some(r) = self.shared.require_running() else {
+            return Ok(false_zval());
+        };
+        let s = &r.stats;
+        let sessions = r.sessions.borrow();
+        let mut a = ZendHashTable::new();
+        let conns = sessions.len() as i64;
+        let entries: [(&str, i64); 25] = [
+            ("start_time", s.start_time.get()),
+            ("connection_num", conns),
+            ("abort_count", s.abort_count.get() as i64),
+            ("accept_count", s.accept_count.get() as i64),
+            ("close_count", s.close_count.get() as i64),
+            ("worker_num", 1),
+            ("task_worker_num", 0),
+            ("user_worker_num", 0),
+            ("idle_worker_num", 1),
+            ("dispatch_count", s.request_count.get() as i64),
+            ("request_count", s.request_count.get() as i64),
+            ("response_count", s.response_count.get() as i64),
+            ("total_recv_bytes", s.total_recv_bytes.get() as i64),
+            ("total_send_bytes", s.total_send_bytes.get() as i64),
+            ("pipe_packet_msg_id", 0),
+            ("concurrency", 0),
+            ("session_round", sessions.last_id() as i64),
+            ("min_fd", sessions.min_id().unwrap_or(0) as i64),
+            ("max_fd", sessions.max_id().unwrap_or(0) as i64),
+            ("worker_request_count", s.request_count.get() as i64),
+            ("worker_response_count", s.response_count.get() as i64),
+            ("worker_dispatch_count", s.request_count.get() as i64),
+            ("worker_concurrency", 0),
+            ("coroutine_num", 0),
+            ("coroutine_peek_num", 0),
+        ];
+        for (k, v) in entries {
+            a.insert(k, v)?;
+        }
+        let mut z = Zval::new();
+        z.set_hashtable(a);
+        Ok(z)
+    }
+
+    /// The last error code of a Swoole call in this process (as `swoole_last_error()`).
+    pub fn get_last_error(&self) -> i64 {
+        errors::last_error()
+    }
+
+    /// Stops the server gracefully: every connection gets onClose, then WorkerStop and
+    /// Shutdown run, and `start()` returns true.
+    pub fn shutdown(&self) -> bool {
+        if self.shared.reactor().is_none() {
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        if let Some(ctl) = callback::current() {
+            ctl.request_stop();
+        }
+        true
+    }
+
+    /// Stops reading from a connection until `resume()`.
+    pub fn pause(&self, fd: i64) -> bool {
+        self.set_paused(fd, true)
+    }
+
+    /// Resumes reading from a paused connection.
+    pub fn resume(&self, fd: i64) -> bool {
+        self.set_paused(fd, false)
+    }
+
+    /// Alias of `resume()` (used with `enable_delay_receive` in Swoole).
+    pub fn confirm(&self, fd: i64) -> bool {
+        self.set_paused(fd, false)
+    }
+
+    pub fn get_master_pid(&self) -> i64 {
+        self.master_pid()
+    }
+
+    /// 0: with one worker there is no manager process (as in Swoole's BASE mode).
+    pub fn get_manager_pid(&self) -> i64 {
+        0
+    }
+
+    /// 0 inside the running server, false outside it.
+    pub fn get_worker_id(&self) -> Zval {
+        if self.shared.reactor().is_some() {
+            long(0)
+        } else {
+            false_zval()
+        }
+    }
+
+    #[php(defaults(worker_id = -1))]
+    pub fn get_worker_pid(&self, worker_id: i64) -> Zval {
+        if self.shared.reactor().is_some() && (worker_id == -1 || worker_id == 0) {
+            long(process::getpid())
+        } else {
+            false_zval()
+        }
+    }
+
+    #[php(getter, name = "setting")]
+    pub fn prop_setting(&self) -> Zval {
+        self.shared
+            .setting
+            .borrow()
+            .as_ref()
+            .map(|z| z.shallow_clone())
+            .unwrap_or_default()
+    }
+
+    #[php(getter, name = "host")]
+    pub fn prop_host(&self) -> String {
+        self.shared.host.clone()
+    }
+
+    #[php(getter, name = "port")]
+    pub fn prop_port(&self) -> i64 {
+        self.shared.port
+    }
+
+    #[php(getter, name = "mode")]
+    pub fn prop_mode(&self) -> i64 {
+        self.shared.mode
+    }
+
+    #[php(getter, name = "type")]
+    pub fn prop_type(&self) -> i64 {
+        self.shared.sock_type
+    }
+
+    #[php(getter, name = "ssl")]
+    pub fn prop_ssl(&self) -> bool {
+        false
+    }
+
+    #[php(getter, name = "master_pid")]
+    pub fn prop_master_pid(&self) -> i64 {
+        self.master_pid()
+    }
+
+    #[php(getter, name = "manager_pid")]
+    pub fn prop_manager_pid(&self) -> i64 {
+        0
+    }
+
+    #[php(getter, name = "worker_id")]
+    pub fn prop_worker_id(&self) -> i64 {
+        if self.shared.reactor().is_some() {
+            0
+        } else {
+            -1
+        }
+    }
+
+    #[php(getter, name = "worker_pid")]
+    pub fn prop_worker_pid(&self) -> i64 {
+        self.master_pid()
+    }
+
+    #[php(getter, name = "taskworker")]
+    pub fn prop_taskworker(&self) -> bool {
+        false
+    }
+
+    #[php(getter, name = "connections")]
+    pub fn prop_connections(&self) -> ConnectionIterator {
+        ConnectionIterator {
+            shared: Some(self.shared.clone()),
+            ids: RefCell::new(Vec::new()),
+            pos: Cell::new(0),
+        }
+    }
+
+    #[php(getter, name = "ports")]
+    pub fn prop_ports(&self) -> Vec<Port> {
+        vec![Port {
+            host: self.shared.host.clone(),
+            port: self.shared.port,
+            sock_type: self.shared.sock_type,
+        }]
+    }
+}
+
+impl Server {
+    fn master_pid(&self) -> i64 {
+        if self.shared.reactor().is_some() {
+            process::getpid()
+        } else {
+            0
+        }
+    }
+
+    fn set_paused(&self, fd: i64, paused: bool) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 || !reactor.set_paused(fd as u64, paused) {
+            set_last_error(code::SESSION_NOT_EXIST);
+            return false;
+        }
+        true
+    }
+}
+
+fn bind_tcp(host: &str, port: i64, v6: bool) -> std::io::Result<(Socket, i64)> {
+    let addr: SocketAddr = if v6 && host.contains(':') {
+        SocketAddr::new(
+            host.parse()
+                .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?,
+            port as u16,
+        )
+    } else {
+        (host, port as u16)
+            .to_socket_addrs()?
+            .find(|a| a.is_ipv6() == v6)
+            .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EADDRNOTAVAIL))?
+    };
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), None)?;
+    socket.set_reuse_address(true)?;
+    if v6 {
+        socket.set_only_v6(true)?;
+    }
+    socket.bind(&addr.into())?;
+    let bound = socket
+        .local_addr()?
+        .as_socket()
+        .map(|a| a.port() as i64)
+        .unwrap_or(port);
+    Ok((socket, bound))
+}
+
+fn bind_unix(path: &str) -> std::io::Result<(Socket, i64)> {
+    let socket = Socket::new(Domain::UNIX, Type::STREAM.cloexec(), None)?;
+    socket.bind(&socket2::SockAddr::unix(path)?)?;
+    Ok((socket, 0))
+}
+
+fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
+    let Some(r) = sh.require_running() else {
+        return Ok(false_zval());
+    };
+    let Some(c) = (fd > 0).then(|| r.get(fd as u64)).flatten() else {
+        set_last_error(code::SESSION_NOT_EXIST);
+        return Ok(false_zval());
+    };
+    let mut a = ZendHashTable::new();
+    a.insert("server_port", r.server_port as i64)?;
+    a.insert("server_fd", r.server_fd as i64)?;
+    a.insert("socket_fd", c.socket_fd as i64)?;
+    a.insert("socket_type", sh.sock_type)?;
+    a.insert("remote_port", c.remote_port as i64)?;
+    a.insert("remote_ip", c.remote_ip.as_str())?;
+    a.insert("reactor_id", 0i64)?;
+    a.insert("connect_time", c.connect_time as i64)?;
+    a.insert(
+        "last_time",
+        c.last_recv_time.get().max(c.connect_time) as i64,
+    )?;
+    a.insert("last_recv_time", c.last_recv_time.get())?;
+    a.insert("last_send_time", c.last_send_time.get())?;
+    a.insert("last_dispatch_time", c.last_dispatch_time.get())?;
+    a.insert("close_errno", 0i64)?;
+    a.insert("recv_queued_bytes", c.recv_queued.get() as i64)?;
+    a.insert("send_queued_bytes", c.send_queued() as i64)?;
+    let mut z = Zval::new();
+    z.set_hashtable(a);
+    Ok(z)
+}
+
+fn client_list(sh: &Shared, start_fd: i64, find_count: i64) -> Zval {
+    let Some(r) = sh.require_running() else {
+        return false_zval();
+    };
+    if find_count > 100 {
+        warning("swoole connection list max_find_count=100");
+        return false_zval();
+    }
+    let ids = r
+        .sessions
+        .borrow()
+        .list_after(start_fd.max(0) as u64, find_count.max(0) as usize);
+    let mut a = ZendHashTable::new();
+    for id in ids {
+        let _ = a.push(id as i64);
+    }
+    let mut z = Zval::new();
+    z.set_hashtable(a);
+    z
+}
+
+/// The PHP side of the reactor: turns reactor events into callback calls.
+struct PhpSink {
+    server: Zval,
+    reactor: std::rc::Weak<Reactor>,
+    on_connect: Option<Zval>,
+    on_receive: Option<Zval>,
+    on_close: Option<Zval>,
+    length_func: Option<Zval>,
+}
+
+impl PhpSink {
+    /// An exception in a connection's callback costs that connection, not the server.
+    fn after(&self, outcome: Outcome, id: u64) {
+        if let Outcome::Threw = outcome {
+            if let Some(r) = self.reactor.upgrade() {
+                r.close_session(id, 0, false);
+            }
+        }
+    }
+}
+
+impl EventSink for PhpSink {
+    fn on_connect(&self, id: u64) {
+        if let Some(cb) = &self.on_connect {
+            let fd = id as i64;
+            let out = callback::call(cb, vec![&self.server, &fd, &0i64], &|| {
+                format!("onConnect (fd {id})")
+            });
+            self.after(out, id);
+        }
+    }
+
+    fn on_receive(&self, id: u64, data: &[u8]) {
+        if let Some(cb) = &self.on_receive {
+            let fd = id as i64;
+            let data = bytes_zval(data);
+            let args: Vec<&dyn IntoZvalDyn> = vec![&self.server, &fd, &0i64, &data];
+            let out = callback::call(cb, args, &|| format!("onReceive (fd {id})"));
+            self.after(out, id);
+        }
+    }
+
+    fn on_close(&self, id: u64, reactor_id: i64) {
+        if let Some(cb) = &self.on_close {
+            let fd = id as i64;
+            callback::call(cb, vec![&self.server, &fd, &reactor_id], &|| {
+                format!("onClose (fd {id})")
+            });
+        }
+    }
+
+    fn on_protocol_error(&self, id: u64, code: i64, message: String) {
+        let _ = id;
+        warning_code(code, &message);
+    }
+
+    fn custom_length(&self, id: u64, buffered: &[u8]) -> i64 {
+        let Some(cb) = &self.length_func else {
+            return -1;
+        };
+        let data = bytes_zval(buffered);
+        match callback::call(cb, vec![&data], &|| {
+            format!("package_length_func (fd {id})")
+        }) {
+            Outcome::Returned(v) => v.long().unwrap_or(-1),
+            _ => -1,
+        }
+    }
+}
+
+fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) {
+    if let Some(cb) = sh.callback(event) {
+        let mut args: Vec<&dyn IntoZvalDyn> = vec![server];
+        let wid;
+        if let Some(w) = worker_id {
+            wid = w;
+            args.push(&wid);
+        }
+        callback::call(&cb, args, &|| format!("on{event}"));
+    }
+}
+
+fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
+    let settings = sh.settings.borrow().clone();
+    let socket = sh
+        .socket
+        .borrow_mut()
+        .take()
+        .ok_or("the listening socket is gone")?;
+    let listen_err = |e: std::io::Error| {
+        let errno = e.raw_os_error().unwrap_or(0) as i64;
+        set_last_error(errno);
+        swoole_exception(
+            format!(
+                "failed to listen server port[{}:{}], Error: {}[{errno}]",
+                sh.host,
+                sh.port,
+                errors::strerror(errno)
+            ),
+            errno,
+        )
+    };
+    socket.listen(settings.backlog).map_err(listen_err)?;
+    socket.set_nonblocking(true).map_err(listen_err)?;
+    let server_fd = std::os::fd::AsRawFd::as_raw_fd(&socket);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot create the event loop: {e}"))?;
+    let signals = Rc::new(
+        SignalGuard::install().map_err(|e| format!("cannot install signal handlers: {e}"))?,
+    );
+    let reactor = Reactor::new(settings.clone(), framing, server_fd, sh.port as u16);
+    let sink = Rc::new(PhpSink {
+        server: server.shallow_clone(),
+        reactor: Rc::downgrade(&reactor),
+        on_connect: sh.callback("connect"),
+        on_receive: sh.callback("receive"),
+        on_close: sh.callback("close"),
+        length_func: sh.length_func.borrow().as_ref().map(|z| z.shallow_clone()),
+    });
+    reactor.set_sink(sink);
+    let ctl = Rc::new(LoopCtl::default());
+    callback::set_current(Some(ctl.clone()));
+    *sh.running.borrow_mut() = Some(reactor.clone());
+    sh.state.set(State::Running);
+    let unix_path = (sh.sock_type == SOCK_UNIX_STREAM).then(|| sh.host.clone());
+
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&rt, async {
+        let listener = if unix_path.is_some() {
+            let std_l = std::os::unix::net::UnixListener::from(std::os::fd::OwnedFd::from(socket));
+            tokio::net::UnixListener::from_std(std_l).map(Listener::Unix)
+        } else {
+            let std_l = std::net::TcpListener::from(socket);
+            tokio::net::TcpListener::from_std(std_l).map(Listener::Tcp)
+        };
+        let listener = match listener {
+            Ok(l) => l,
+            Err(e) => {
+                warning(&format!("cannot register the listening socket: {e}"));
+                return;
+            }
+        };
+        let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
+        let sig_ctl = ctl.clone();
+        let sig = signals.clone();
+        let sig_task = tokio::task::spawn_local(async move {
+            if sig.wait().await.is_ok() {
+                sig_ctl.request_stop();
+            }
+        });
+        timer::enable(true);
+        call_simple(&sh, &server, "start", None);
+        call_simple(
+            &sh,
+            &server,
+            "workerStart".to_ascii_lowercase().as_str(),
+            Some(0),
+        );
+        if !ctl.stopping.get() {
+            ctl.stop.notified().await;
+        }
+        reactor.stopping.set(true);
+        accept.abort();
+        sig_task.abort();
+        if !ctl.fatal.get() {
+            reactor.close_all();
+            call_simple(&sh, &server, "workerstop", Some(0));
+        }
+        timer::enable(false);
+        if !ctl.fatal.get() {
+            reactor.drain(settings.max_wait_time).await;
+        }
+    });
+    timer::enable(false);
+    drop(local);
+    drop(rt);
+    reactor.clear_sink();
+    *sh.running.borrow_mut() = None;
+    callback::set_current(None);
+    drop(signals);
+    sh.state.set(State::Stopped);
+    if let Some(path) = unix_path {
+        let _ = std::fs::remove_file(path);
+    }
+    if ctl.fatal.get() {
+        drop(server);
+        // SAFETY: every Rust value that owned PHP data is dropped; re-raise the fatal error so
+        // PHP finishes it as usual (exit status 255).
+        unsafe { ext_php_rs::zend::bailout() };
+    }
+    call_simple(&sh, &server, "shutdown", None);
+    if let Some(code) = ctl.exit_code.get() {
+        extern "C" {
+            fn zend_throw_unwind_exit();
+        }
+        let _ = ExecutorGlobals::get();
+        // SAFETY: sets the exit status and throws PHP's unwind-exit, exactly what exit() does.
+        unsafe {
+            (*ext_php_rs::ffi::ext_php_rs_executor_globals()).exit_status = code;
+            zend_throw_unwind_exit();
+        }
+    }
+    Ok(true)
+}
+
+/// Iterates the open session ids; also `count()` and `isset($server->connections[$fd])`.
+#[php_class]
+#[php(name = "Swoole\\Connection\\Iterator")]
+#[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
+#[php(implements(ce = ce::arrayaccess, stub = "\\ArrayAccess"))]
+#[php(implements(ce = ce::countable, stub = "\\Countable"))]
+pub struct ConnectionIterator {
+    shared: Option<Rc<Shared>>,
+    ids: RefCell<Vec<u64>>,
+    pos: Cell<usize>,
+}
+
+#[php_impl]
+impl ConnectionIterator {
+    pub fn __construct() -> PhpResult<Self> {
+        Err(PhpException::new(
+            "please use the Swoole\\Server->connections".into(),
+            0,
+            ce::error(),
+        ))
+    }
+
+    pub fn rewind(&self) {
+        let ids = self
+            .shared
+            .as_ref()
+            .and_then(|s| s.reactor())
+            .map(|r| r.sessions.borrow().ids())
+            .unwrap_or_default();
+        *self.ids.borrow_mut() = ids;
+        self.pos.set(0);
+    }
+
+    pub fn next(&self) {
+        self.pos.set(self.pos.get() + 1);
+    }
+
+    pub fn current(&self) -> Zval {
+        self.ids
+            .borrow()
+            .get(self.pos.get())
+            .map(|id| long(*id as i64))
+            .unwrap_or_default()
+    }
+
+    pub fn key(&self) -> i64 {
+        self.pos.get() as i64
+    }
+
+    pub fn valid(&self) -> bool {
+        self.pos.get() < self.ids.borrow().len()
+    }
+
+    pub fn count(&self) -> i64 {
+        self.shared
+            .as_ref()
+            .and_then(|s| s.reactor())
+            .map(|r| r.sessions.borrow().len() as i64)
+            .unwrap_or(0)
+    }
+
+    pub fn offset_exists(&self, fd: &Zval) -> bool {
+        let Some(sh) = &self.shared else { return false };
+        let (Some(r), Some(fd)) = (sh.reactor(), fd_arg(fd)) else {
+            return false;
+        };
+        fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing())
+    }
+
+    pub fn offset_get(&self, fd: &Zval) -> PhpResult<Zval> {
+        let Some(sh) = &self.shared else {
+            return Ok(false_zval());
+        };
+        client_info(sh, fd_arg(fd).unwrap_or(0))
+    }
+
+    pub fn offset_set(&self, fd: &Zval, value: &Zval) {
+        let _ = (fd, value);
+    }
+
+    pub fn offset_unset(&self, fd: &Zval) {
+        let _ = fd;
+    }
+}
+
+/// A listening port (`$server->ports[0]` is the server's own).
+#[php_class]
+#[php(name = "Swoole\\Server\\Port")]
+pub struct Port {
+    host: String,
+    port: i64,
+    sock_type: i64,
+}
+
+#[php_impl]
+impl Port {
+    pub fn __construct() -> PhpResult<Self> {
+        Err(PhpException::new(
+            "please use the Swoole\\Server->listen method".into(),
+            0,
+            ce::error(),
+        ))
+    }
+
+    #[php(getter, name = "host")]
+    pub fn prop_host(&self) -> String {
+        self.host.clone()
+    }
+
+    #[php(getter, name = "port")]
+    pub fn prop_port(&self) -> i64 {
+        self.port
+    }
+
+    #[php(getter, name = "type")]
+    pub fn prop_type(&self) -> i64 {
+        self.sock_type
+    }
+}
+
+/// Thrown by the `Swoole\Server` constructor (bind failures) and `start()` (listen failures).
+#[php_class]
+#[php(name = "Swoole\\Exception")]
+#[php(extends(ce = ce::exception, stub = "\\Exception"))]
+#[derive(Default)]
+pub struct SwooleException;
+
+#[php_impl]
+impl SwooleException {}
