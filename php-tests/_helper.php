@@ -1,0 +1,165 @@
+<?php
+/**
+ * Test harness for swoole-rs phpt tests.
+ *
+ * A test runs its server code in a separate `php` process (so fatal errors and exit codes are
+ * observable), waits until the server accepts connections, runs the client part in the test
+ * process over real sockets, stops the server by PID (SIGTERM unless told otherwise) and
+ * prints the server's output after the client's, so the expected output is deterministic.
+ */
+
+const SWOOLE_RS_SO = __DIR__ . '/../target/release/libswoole.so';
+
+function free_port(): int
+{
+    $s = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
+    $name = stream_socket_get_name($s, false);
+    fclose($s);
+    return (int)substr(strrchr($name, ':'), 1);
+}
+
+/**
+ * Starts `$code` (PHP source without `<?php`; `$PORT` holds the chosen port) in a child php
+ * process. Returns a handle for client(), stop_server().
+ */
+function start_server(string $code, array $opts = []): array
+{
+    $port = $opts['port'] ?? free_port();
+    $file = tempnam(sys_get_temp_dir(), 'swrs') . '.php';
+    file_put_contents($file, "<?php\n\$PORT = (int)\$argv[1];\n" . $code);
+    $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . realpath(SWOOLE_RS_SO), '-d', 'display_errors=1',
+        '-d', 'error_reporting=-1', '-d', 'log_errors=0', '-d', 'memory_limit=' . ($opts['memory_limit'] ?? '512M'),
+        $file, (string)$port];
+    $out = tempnam(sys_get_temp_dir(), 'swrso');
+    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $out, 'w'], 2 => ['file', $out, 'a']], $pipes);
+    $h = ['proc' => $proc, 'port' => $port, 'file' => $file, 'out' => $out, 'exit' => null];
+    if (!($opts['no_wait'] ?? false)) {
+        $deadline = microtime(true) + 10;
+        while (microtime(true) < $deadline) {
+            $st = proc_get_status($proc);
+            if (!$st['running']) {
+                $h['exit'] = $st['exitcode'];
+                break;
+            }
+            if (is_listening($port)) {
+                break;
+            }
+            usleep(20000);
+        }
+    }
+    return $h;
+}
+
+/** Whether some socket listens on TCP $port, read from /proc so no connection is made. */
+function is_listening(int $port): bool
+{
+    $hex = sprintf(':%04X ', $port);
+    foreach (['/proc/net/tcp', '/proc/net/tcp6'] as $f) {
+        foreach (@file($f) ?: [] as $line) {
+            $cols = preg_split('/\s+/', trim($line));
+            if (isset($cols[3]) && $cols[3] === '0A' && str_ends_with($cols[1], rtrim($hex))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/** Waits for the server to exit on its own (up to $timeout s), killing it after that. */
+function wait_server(array &$h, float $timeout = 10.0): void
+{
+    $deadline = microtime(true) + $timeout;
+    while ($h['exit'] === null) {
+        $st = proc_get_status($h['proc']);
+        if (!$st['running']) {
+            $h['exit'] = $st['signaled'] ? -$st['termsig'] : $st['exitcode'];
+            break;
+        }
+        if (microtime(true) > $deadline) {
+            proc_terminate($h['proc'], 9);
+            echo "TIMEOUT: server did not exit, killed\n";
+            $deadline = INF;
+        }
+        usleep(10000);
+    }
+}
+
+/** Sends $signal to the server and waits for it to exit. Returns its output; prints nothing. */
+function stop_server(array &$h, int $signal = 15, float $timeout = 10.0): string
+{
+    if ($h['exit'] === null) {
+        $st = proc_get_status($h['proc']);
+        if ($st['running']) {
+            proc_terminate($h['proc'], $signal);
+        }
+    }
+    wait_server($h, $timeout);
+    proc_close($h['proc']);
+    $out = file_get_contents($h['out']);
+    @unlink($h['out']);
+    @unlink($h['file']);
+    return $out;
+}
+
+/** Prints the server's output and exit code, with the temp file name replaced by SERVER. */
+function show_server(array &$h, int $signal = 15): void
+{
+    $out = stop_server($h, $signal);
+    $out = str_replace($h['file'], 'SERVER', $out);
+    echo "--- server exit {$h['exit']} ---\n", $out;
+}
+
+function client(int $port, float $timeout = 5.0)
+{
+    $c = stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, $timeout);
+    if (!$c) {
+        throw new RuntimeException("connect failed: $errstr");
+    }
+    stream_set_timeout($c, (int)$timeout, (int)(fmod($timeout, 1) * 1e6));
+    return $c;
+}
+
+/** Reads exactly $n bytes (or until EOF/timeout). */
+function recv_exact($c, int $n): string
+{
+    $buf = '';
+    while (strlen($buf) < $n) {
+        $chunk = fread($c, $n - strlen($buf));
+        if ($chunk === '' || $chunk === false) {
+            if (feof($c) || stream_get_meta_data($c)['timed_out']) {
+                break;
+            }
+        }
+        $buf .= $chunk;
+    }
+    return $buf;
+}
+
+/** Reads until the peer closes (or timeout); returns what arrived. */
+function recv_all($c): string
+{
+    $buf = '';
+    while (!feof($c)) {
+        $chunk = fread($c, 65536);
+        if ($chunk === false || ($chunk === '' && stream_get_meta_data($c)['timed_out'])) {
+            break;
+        }
+        $buf .= $chunk;
+    }
+    return $buf;
+}
+
+/** True if the peer closed the connection (EOF seen within $timeout seconds). */
+function sees_eof($c, float $timeout = 3.0): bool
+{
+    stream_set_timeout($c, (int)$timeout, (int)(fmod($timeout, 1) * 1e6));
+    while (true) {
+        $chunk = fread($c, 65536);
+        if (feof($c)) {
+            return true;
+        }
+        if ($chunk === '' && stream_get_meta_data($c)['timed_out']) {
+            return false;
+        }
+    }
+}
