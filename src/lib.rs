@@ -49,13 +49,21 @@ unsafe fn info_row(k: &std::ffi::CStr, v: &std::ffi::CStr) {
     unsafe { ext_php_rs::ffi::php_info_print_table_row(2, k.as_ptr(), v.as_ptr()) };
 }
 
+/// MINIT: classes that `#[php_class]` cannot express.
+unsafe extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
+    match php::server::register_exception_class() {
+        Ok(()) => 0,
+        Err(_) => -1,
+    }
+}
+
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let mut module = module
         .name("swoole")
         .version(php::SWOOLE_VERSION)
         .info_function(module_info)
-        .class::<php::server::SwooleException>()
+        .startup_function(module_startup)
         .class::<php::server::Server>()
         .class::<php::server::Port>()
         .class::<php::server::ConnectionIterator>()

@@ -417,9 +417,6 @@ mod tests {
             st.apply("enable_coroutine", &OptValue::Bool(true)),
             Ok(Applied::Ok)
         );
-        assert_eq!(st, {
-            let d = Settings::default();
-            d
-        });
+        assert_eq!(st, Settings::default());
     }
 }

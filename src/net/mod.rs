@@ -339,24 +339,29 @@ impl Reactor {
             return Ok(());
         };
         decoder.push(&self.read_buf.borrow()[..n]);
+        let custom = matches!(self.framing, Framing::Custom);
+        let dispatch = |packet: &[u8]| {
+            bump(&self.stats.request_count, 1);
+            conn.last_dispatch_time.set(now());
+            sink.on_receive(conn.id, packet);
+        };
         loop {
             if conn.is_closing() {
                 return Ok(());
             }
-            let next = if matches!(self.framing, Framing::Custom) {
+            // The packet is lent straight from the decoder's buffer: one copy, into PHP's string.
+            let mut result = decoder.next_packet_with(dispatch).map(|p| p.is_some());
+            if matches!(result, Ok(false)) && custom && decoder.wants_custom_length() {
                 let answer = sink.custom_length(conn.id, decoder.buffered());
-                decoder.apply_custom_length(answer)
-            } else {
-                decoder.next_packet()
-            };
+                result = decoder.apply_custom_length(answer).map(|p| {
+                    p.as_deref().map(dispatch);
+                    p.is_some()
+                });
+            }
             conn.recv_queued.set(decoder.buffered_len());
-            match next {
-                Ok(Some(packet)) => {
-                    bump(&self.stats.request_count, 1);
-                    conn.last_dispatch_time.set(now());
-                    sink.on_receive(conn.id, &packet);
-                }
-                Ok(None) => return Ok(()),
+            match result {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
                 Err(FrameError::TooLarge { length, max }) => {
                     return Err((
                         code::PACKAGE_LENGTH_TOO_LARGE,

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 
-use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
@@ -139,7 +138,7 @@ impl Shared {
 }
 
 fn swoole_exception(msg: String, code: i64) -> PhpException {
-    PhpException::new(msg, code as i32, SwooleException::get_metadata().ce())
+    PhpException::new(msg, code as i32, swoole_exception_ce())
 }
 
 fn long(v: i64) -> Zval {
@@ -1134,12 +1133,26 @@ impl Port {
     }
 }
 
-/// Thrown by the `Swoole\Server` constructor (bind failures) and `start()` (listen failures).
-#[php_class]
-#[php(name = "Swoole\\Exception")]
-#[php(extends(ce = ce::exception, stub = "\\Exception"))]
-#[derive(Default)]
-pub struct SwooleException;
+/// `Swoole\Exception` (extends `\Exception`), thrown by the constructor and `start()`.
+///
+/// Registered with a plain class builder rather than `#[php_class]`: a Rust-backed class
+/// always gets a Rust `__construct`, which would hide `Exception::__construct($message,
+/// $code)` and break `new Swoole\Exception("...", 1)` in user code.
+static SWOOLE_EXCEPTION_CE: std::sync::atomic::AtomicPtr<ext_php_rs::zend::ClassEntry> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
 
-#[php_impl]
-impl SwooleException {}
+/// Registers `Swoole\Exception`; called from the module startup (MINIT).
+pub fn register_exception_class() -> ext_php_rs::error::Result<()> {
+    ext_php_rs::builders::ClassBuilder::new("Swoole\\Exception")
+        .extends((ce::exception, "\\Exception"))
+        .registration(|ce, _| {
+            SWOOLE_EXCEPTION_CE.store(ce as *mut _, std::sync::atomic::Ordering::Release);
+        })
+        .register()
+}
+
+fn swoole_exception_ce() -> &'static ext_php_rs::zend::ClassEntry {
+    let p = SWOOLE_EXCEPTION_CE.load(std::sync::atomic::Ordering::Acquire);
+    // SAFETY: set once at MINIT to a class entry the engine keeps for the process lifetime.
+    unsafe { p.as_ref() }.unwrap_or_else(ce::exception)
+}

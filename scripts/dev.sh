@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# One entry point for users and CI.
+#   bash scripts/dev.sh run      install what is missing, build the release .so, run examples/tcpServer.php
+#   bash scripts/dev.sh test     install what is missing, build once, run Rust tests, lints and every phpt test
+#   bash scripts/dev.sh install  build and install the .so into `php-config --extension-dir` with an ini file
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SO="$ROOT/target/release/libswoole.so"
+
+need_packages() {
+    local missing=()
+    command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
+    command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
+    [ -f /usr/lib/php/20220829/build/run-tests.php ] || missing+=(php8.2-dev)
+    ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q php8.2-cli php8.2-dev libclang-dev
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "cargo is not installed: install Rust (https://rustup.rs) and run this again" >&2
+        exit 1
+    fi
+}
+
+build() {
+    echo "== cargo build --release"
+    cargo build --release --locked
+}
+
+run_tests() {
+    local failed=0
+    echo "== cargo fmt --check"
+    cargo fmt --all -- --check || failed=1
+    echo "== cargo clippy -D warnings"
+    cargo clippy --release --locked --all-targets -- -D warnings || failed=1
+    echo "== cargo test (unit, property and bounded fuzz tests)"
+    cargo test --release --locked 2>&1 | tee target/cargo-test.log || failed=1
+    echo "== phpt tests"
+    local out=target/phpt.log
+    NO_INTERACTION=1 php /usr/lib/php/20220829/build/run-tests.php -q -n -j2 \
+        -d extension="$SO" -p "$(command -v php)" --show-diff php-tests 2>&1 | tee "$out" || true
+    local pfail ppass rfail rpass
+    pfail=$(sed -n 's/^Tests failed *: *\([0-9]*\).*/\1/p' "$out" | tail -1)
+    ppass=$(sed -n 's/^Tests passed *: *\([0-9]*\).*/\1/p' "$out" | tail -1)
+    pfail=${pfail:-1}; ppass=${ppass:-0}
+    [ "$pfail" = 0 ] && [ "$ppass" -gt 0 ] || failed=1
+    rpass=$(awk '/^test result:/ {p += $4} END {print p + 0}' target/cargo-test.log)
+    rfail=$(awk '/^test result:/ {f += $6} END {print f + 0}' target/cargo-test.log)
+    rpass=${rpass:-0}; rfail=${rfail:-0}
+    echo
+    echo "rust: $rpass passed, $rfail failed"
+    echo "phpt: $ppass passed, $pfail failed"
+    echo "$((rpass + ppass)) passed, $((rfail + pfail)) failed"
+    return $failed
+}
+
+case "${1:-}" in
+    run)
+        need_packages
+        build
+        echo "== php examples/tcpServer.php (Ctrl-C stops it; try: telnet 127.0.0.1 9501)"
+        exec php -d extension="$SO" examples/tcpServer.php
+        ;;
+    test)
+        need_packages
+        build
+        run_tests
+        ;;
+    install)
+        need_packages
+        build
+        dir=$(php-config --extension-dir)
+        install -m 0755 "$SO" "$dir/swoole.so"
+        ini_dir=$(php --ini | sed -n 's/^Scan for additional .ini files in: *//p')
+        echo "extension=swoole.so" > "$ini_dir/20-swoole.ini"
+        echo "installed $dir/swoole.so and $ini_dir/20-swoole.ini"
+        php -m | grep -qx swoole && echo "php -m lists swoole: ok"
+        ;;
+    *)
+        echo "usage: bash scripts/dev.sh run|test|install" >&2
+        exit 2
+        ;;
+esac
