@@ -163,3 +163,24 @@ function sees_eof($c, float $timeout = 3.0): bool
         }
     }
 }
+
+/** A client with TCP_NODELAY, so each fwrite() leaves as its own segment (for fragmentation tests). */
+function client_nodelay(int $port, float $timeout = 5.0)
+{
+    $ctx = stream_context_create(['socket' => ['tcp_nodelay' => true]]);
+    $c = stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, $timeout, STREAM_CLIENT_CONNECT, $ctx);
+    if (!$c) {
+        throw new RuntimeException("connect failed: $errstr");
+    }
+    stream_set_timeout($c, (int)$timeout);
+    return $c;
+}
+
+/** Writes $data in pieces of $size bytes with a short pause between them. */
+function write_in_pieces($c, string $data, int $size = 1, int $pause_us = 2000): void
+{
+    foreach (str_split($data, $size) as $piece) {
+        fwrite($c, $piece);
+        usleep($pause_us);
+    }
+}
