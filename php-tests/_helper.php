@@ -184,3 +184,16 @@ function write_in_pieces($c, string $data, int $size = 1, int $pause_us = 2000):
         usleep($pause_us);
     }
 }
+
+/** Waits until the server's output contains $needle (up to $timeout s). Returns whether it did. */
+function wait_for_output(array $h, string $needle, float $timeout = 5.0): bool
+{
+    $deadline = microtime(true) + $timeout;
+    while (microtime(true) < $deadline) {
+        if (str_contains((string)@file_get_contents($h['out']), $needle)) {
+            return true;
+        }
+        usleep(10000);
+    }
+    return false;
+}

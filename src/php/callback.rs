@@ -12,7 +12,7 @@ use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
 use ext_php_rs::convert::IntoZvalDyn;
-use ext_php_rs::ffi::zend_object;
+use ext_php_rs::ffi::{zend_fcall_info_cache, zend_object};
 use ext_php_rs::types::Zval;
 use ext_php_rs::zend::{try_catch, CatchError, ExecutorGlobals};
 use tokio::sync::Notify;
@@ -72,6 +72,88 @@ pub fn call(cb: &Zval, args: Vec<&dyn IntoZvalDyn>, what: &dyn Fn() -> String) -
         return Outcome::Stopping;
     }
     let result = try_catch(AssertUnwindSafe(|| cb.try_call(args)));
+    finish(ctl, result, what)
+}
+
+/// A callback resolved once, for the per-message path: `Zval::try_call` checks callability
+/// twice and looks the function up again on every call; this calls the resolved function
+/// directly with arguments in a caller-provided array (no allocation per call).
+pub struct Cached {
+    callable: Zval,
+    /// None for callables that resolve through a trampoline (`__call`): those go through
+    /// the generic path.
+    fcc: Option<zend_fcall_info_cache>,
+}
+
+impl Cached {
+    pub fn new(callable: Zval) -> Cached {
+        let mut c = callable;
+        // SAFETY: an all-zero fcall cache is the documented "empty" state.
+        let mut fcc: zend_fcall_info_cache = unsafe { std::mem::zeroed() };
+        // SAFETY: `c` is a valid zval; fcc is written by the engine.
+        let ok = unsafe {
+            ext_php_rs::ffi::zend_is_callable_ex(
+                &mut c,
+                std::ptr::null_mut(),
+                0,
+                std::ptr::null_mut(),
+                &mut fcc,
+                std::ptr::null_mut(),
+            )
+        };
+        let usable = ok
+            && !fcc.function_handler.is_null()
+            // SAFETY: function_handler points to a live zend_function.
+            && unsafe { (*fcc.function_handler).common.fn_flags }
+                & ext_php_rs::ffi::ZEND_ACC_CALL_VIA_TRAMPOLINE
+                == 0;
+        Cached {
+            callable: c,
+            fcc: usable.then_some(fcc),
+        }
+    }
+
+    pub fn zval(&self) -> &Zval {
+        &self.callable
+    }
+
+    /// Calls with `args` (passed by value to PHP: the array is only borrowed).
+    pub fn call(&self, args: &mut [Zval], what: &dyn Fn() -> String) -> Outcome {
+        let Some(fcc) = &self.fcc else {
+            let dyn_args: Vec<&dyn IntoZvalDyn> =
+                args.iter().map(|a| a as &dyn IntoZvalDyn).collect();
+            return call(&self.callable, dyn_args, what);
+        };
+        let ctl = current();
+        if ctl.as_ref().is_some_and(|c| c.fatal.get()) {
+            return Outcome::Stopping;
+        }
+        let result = try_catch(AssertUnwindSafe(|| {
+            let mut ret = Zval::new();
+            // SAFETY: fcc was resolved from `self.callable`, which we keep alive; `args` is a
+            // contiguous array of initialised zvals that outlives the call.
+            unsafe {
+                ext_php_rs::ffi::zend_call_known_function(
+                    fcc.function_handler,
+                    fcc.object,
+                    fcc.called_scope,
+                    &mut ret,
+                    args.len() as u32,
+                    args.as_mut_ptr().cast(),
+                    std::ptr::null_mut(),
+                )
+            };
+            Ok(ret)
+        }));
+        finish(ctl, result, what)
+    }
+}
+
+fn finish(
+    ctl: Option<Rc<LoopCtl>>,
+    result: Result<ext_php_rs::error::Result<Zval>, CatchError>,
+    what: &dyn Fn() -> String,
+) -> Outcome {
     let result = match result {
         Err(CatchError::Bailout) => {
             if let Some(ctl) = &ctl {

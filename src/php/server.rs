@@ -15,7 +15,7 @@ use ext_php_rs::types::{ArrayKey, ZendClassObject, ZendHashTable, ZendStr, Zval}
 use ext_php_rs::zend::{ce, ExecutorGlobals};
 use socket2::{Domain, Socket, Type};
 
-use super::callback::{self, LoopCtl, Outcome};
+use super::callback::{self, Cached, LoopCtl, Outcome};
 use super::errors::{self, set_last_error, warning, warning_code};
 use super::timer;
 use crate::codec::{Framing, LengthType};
@@ -810,10 +810,10 @@ fn client_list(sh: &Shared, start_fd: i64, find_count: i64) -> Zval {
 struct PhpSink {
     server: Zval,
     reactor: std::rc::Weak<Reactor>,
-    on_connect: Option<Zval>,
-    on_receive: Option<Zval>,
-    on_close: Option<Zval>,
-    length_func: Option<Zval>,
+    on_connect: Option<Cached>,
+    on_receive: Option<Cached>,
+    on_close: Option<Cached>,
+    length_func: Option<Cached>,
 }
 
 impl PhpSink {
@@ -830,30 +830,33 @@ impl PhpSink {
 impl EventSink for PhpSink {
     fn on_connect(&self, id: u64) {
         if let Some(cb) = &self.on_connect {
-            let fd = id as i64;
-            let out = callback::call(cb, vec![&self.server, &fd, &0i64], &|| {
-                format!("onConnect (fd {id})")
-            });
+            let mut args = [self.server.shallow_clone(), long(id as i64), long(0)];
+            let out = cb.call(&mut args, &|| format!("onConnect (fd {id})"));
             self.after(out, id);
         }
     }
 
     fn on_receive(&self, id: u64, data: &[u8]) {
         if let Some(cb) = &self.on_receive {
-            let fd = id as i64;
-            let data = bytes_zval(data);
-            let args: Vec<&dyn IntoZvalDyn> = vec![&self.server, &fd, &0i64, &data];
-            let out = callback::call(cb, args, &|| format!("onReceive (fd {id})"));
+            let mut args = [
+                self.server.shallow_clone(),
+                long(id as i64),
+                long(0),
+                bytes_zval(data),
+            ];
+            let out = cb.call(&mut args, &|| format!("onReceive (fd {id})"));
             self.after(out, id);
         }
     }
 
     fn on_close(&self, id: u64, reactor_id: i64) {
         if let Some(cb) = &self.on_close {
-            let fd = id as i64;
-            callback::call(cb, vec![&self.server, &fd, &reactor_id], &|| {
-                format!("onClose (fd {id})")
-            });
+            let mut args = [
+                self.server.shallow_clone(),
+                long(id as i64),
+                long(reactor_id),
+            ];
+            cb.call(&mut args, &|| format!("onClose (fd {id})"));
         }
     }
 
@@ -866,10 +869,8 @@ impl EventSink for PhpSink {
         let Some(cb) = &self.length_func else {
             return -1;
         };
-        let data = bytes_zval(buffered);
-        match callback::call(cb, vec![&data], &|| {
-            format!("package_length_func (fd {id})")
-        }) {
+        let mut args = [bytes_zval(buffered)];
+        match cb.call(&mut args, &|| format!("package_length_func (fd {id})")) {
             Outcome::Returned(v) => v.long().unwrap_or(-1),
             _ => -1,
         }
@@ -922,10 +923,14 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
     let sink = Rc::new(PhpSink {
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
-        on_connect: sh.callback("connect"),
-        on_receive: sh.callback("receive"),
-        on_close: sh.callback("close"),
-        length_func: sh.length_func.borrow().as_ref().map(|z| z.shallow_clone()),
+        on_connect: sh.callback("connect").map(Cached::new),
+        on_receive: sh.callback("receive").map(Cached::new),
+        on_close: sh.callback("close").map(Cached::new),
+        length_func: sh
+            .length_func
+            .borrow()
+            .as_ref()
+            .map(|z| Cached::new(z.shallow_clone())),
     });
     reactor.set_sink(sink);
     let ctl = Rc::new(LoopCtl::default());
