@@ -401,6 +401,10 @@ impl Server {
             }
             State::Created => {}
         }
+        if callback::current().is_some() {
+            warning("another Swoole\\Server is already running in this process; only one event loop can run at a time");
+            return Ok(false);
+        }
         if sh.is_stream() && sh.callback("receive").is_none() {
             ext_php_rs::error::php_error(
                 &ext_php_rs::flags::ErrorType::Error,
