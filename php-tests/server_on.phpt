@@ -37,6 +37,6 @@ int(510)
 NULL
 NULL
 
-Warning: Swoole\Server%s: %Sillegal callback function%S in %s on line %d
+Warning: Swoole\Server::on(): illegal callback function in %s on line %d
 bool(false)
 NULL
