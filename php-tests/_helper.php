@@ -91,6 +91,9 @@ function stop_server(array &$h, int $signal = 15, float $timeout = 10.0): string
         $st = proc_get_status($h['proc']);
         if ($st['running']) {
             proc_terminate($h['proc'], $signal);
+        } else {
+            // proc_get_status() reports the exit code only once: keep it.
+            $h['exit'] = $st['signaled'] ? -$st['termsig'] : $st['exitcode'];
         }
     }
     wait_server($h, $timeout);

@@ -1,0 +1,39 @@
+--TEST--
+Constants, version, error codes and swoole_strerror()
+--FILE--
+<?php
+var_dump(extension_loaded('swoole'));
+foreach ([
+    'SWOOLE_BASE', 'SWOOLE_PROCESS',
+    'SWOOLE_SOCK_TCP', 'SWOOLE_SOCK_UDP', 'SWOOLE_SOCK_TCP6', 'SWOOLE_SOCK_UDP6', 'SWOOLE_SOCK_UNIX_STREAM', 'SWOOLE_SOCK_UNIX_DGRAM',
+    'SWOOLE_TCP', 'SWOOLE_UDP', 'SWOOLE_TCP6', 'SWOOLE_UDP6', 'SWOOLE_UNIX_STREAM', 'SWOOLE_UNIX_DGRAM',
+    'SWOOLE_ERROR_SESSION_NOT_EXIST', 'SWOOLE_ERROR_NO_PAYLOAD', 'SWOOLE_ERROR_PACKAGE_LENGTH_TOO_LARGE',
+] as $name) {
+    echo $name, '=', var_export(constant($name), true), "\n";
+}
+var_dump(SWOOLE_VERSION);
+var_dump(swoole_strerror(1005), swoole_strerror(SWOOLE_ERROR_SESSION_NOT_EXIST), swoole_strerror(98));
+?>
+--EXPECT--
+bool(true)
+SWOOLE_BASE=1
+SWOOLE_PROCESS=2
+SWOOLE_SOCK_TCP=1
+SWOOLE_SOCK_UDP=2
+SWOOLE_SOCK_TCP6=3
+SWOOLE_SOCK_UDP6=4
+SWOOLE_SOCK_UNIX_STREAM=5
+SWOOLE_SOCK_UNIX_DGRAM=6
+SWOOLE_TCP=1
+SWOOLE_UDP=2
+SWOOLE_TCP6=3
+SWOOLE_UDP6=4
+SWOOLE_UNIX_STREAM=5
+SWOOLE_UNIX_DGRAM=6
+SWOOLE_ERROR_SESSION_NOT_EXIST=1005
+SWOOLE_ERROR_NO_PAYLOAD=550
+SWOOLE_ERROR_PACKAGE_LENGTH_TOO_LARGE=1201
+string(5) "6.1.7"
+string(17) "Session not exist"
+string(17) "Session not exist"
+string(22) "Address already in use"
