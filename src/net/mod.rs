@@ -295,7 +295,9 @@ impl Reactor {
             match ev {
                 ConnEvent::Data(n) => {
                     bump(&self.stats.total_recv_bytes, n as u64);
-                    conn.last_recv_time.set(now());
+                    let t = now();
+                    conn.last_recv_time.set(t);
+                    conn.last_dispatch_time.set(t);
                     if let Err((code, msg)) = self.deliver(&conn, n, decoder.as_mut()) {
                         if let Some(sink) = self.sink() {
                             sink.on_protocol_error(conn.id, code, msg);
@@ -334,7 +336,6 @@ impl Reactor {
             // nothing a callback can do reads from a socket.
             let buf = self.read_buf.borrow();
             bump(&self.stats.request_count, 1);
-            conn.last_dispatch_time.set(now());
             sink.on_receive(conn.id, &buf[..n]);
             return Ok(());
         };

@@ -178,14 +178,16 @@ fn opt_value(v: &Zval) -> OptValue {
 }
 
 /// Binary-safe bytes of a PHP value, converting scalars as `convert_to_string` would.
-fn zval_bytes(v: &Zval) -> Option<Vec<u8>> {
+/// Strings are borrowed (no copy on the per-message path); scalars are converted.
+fn zval_bytes(v: &Zval) -> Option<std::borrow::Cow<'_, [u8]>> {
     if let Some(s) = v.zend_str() {
-        return Some(s.as_bytes().to_vec());
+        return Some(std::borrow::Cow::Borrowed(s.as_bytes()));
     }
     if v.is_array() || v.is_object() && v.coerce_to_string().is_none() {
         return None;
     }
-    v.coerce_to_string().map(String::into_bytes)
+    v.coerce_to_string()
+        .map(|s| std::borrow::Cow::Owned(s.into_bytes()))
 }
 
 fn fd_arg(fd: &Zval) -> Option<i64> {
