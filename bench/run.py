@@ -110,10 +110,15 @@ def raise_nofile():
 
 def cpu_ticks(pid):
     """utime + stime of the process itself (not children), in clock ticks."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid):
+    """(utime, stime) of the process itself, in clock ticks: user space vs kernel."""
     with open(f"/proc/{pid}/stat") as f:
         data = f.read()
     fields = data[data.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+    return int(fields[11]), int(fields[12])
 
 
 def vm_hwm_kib(pid):
@@ -166,6 +171,7 @@ def run_one(server, scen, duration, warmup, logdir, rnd):
             return rec
         time.sleep(0.1)
         cpu0 = cpu_ticks(proc.pid)
+        user0 = cpu_split(proc.pid)[0]
         cmd = ["taskset", "-c", LOADGEN_CPU, LOADGEN] + lg_args + ["--port", str(port), "--duration", str(duration)]
         if lg_args[0] != "idle":
             cmd += ["--warmup", str(warmup)]
@@ -176,6 +182,7 @@ def run_one(server, scen, duration, warmup, logdir, rnd):
         alive = proc.poll() is None
         if alive:
             cpu1 = cpu_ticks(proc.pid)
+            user1 = cpu_split(proc.pid)[0]
             rec["peak_rss_kib"] = vm_hwm_kib(proc.pid)
         if lg.returncode != 0 or not lg.stdout.strip():
             rec["failed"] = f"loadgen exit {lg.returncode}: {lg.stderr.strip()[-300:]}"
@@ -193,6 +200,7 @@ def run_one(server, scen, duration, warmup, logdir, rnd):
         # Idle: the work is accepting and holding the connections, so per connection.
         denom = res["conns"] if res["mode"] == "idle" else res["all_requests"]
         rec["cpu_us_per_req"] = cpu_s * 1e6 / denom if denom else None
+        rec["user_us_per_req"] = (user1 - user0) / CLK_TCK * 1e6 / denom if denom else None
         return rec
     finally:
         stop(proc)
@@ -216,6 +224,7 @@ def summarize(runs, servers, scenarios):
                 "p99_us": median([r["p99_us"] for r in ok]),
                 "p999_us": median([r["p999_us"] for r in ok]),
                 "cpu_us_per_req": median([r.get("cpu_us_per_req") for r in ok]),
+                "user_us_per_req": median([r.get("user_us_per_req") for r in ok]),
                 "server_cpu_pct": median([r.get("server_cpu_pct") for r in ok]),
                 "peak_rss_kib": max([r.get("peak_rss_kib", 0) for r in rs], default=None) or None,
                 "errors": sum(r.get("errors", 0) for r in ok),
@@ -274,6 +283,10 @@ def write_markdown(path, meta, summary, servers, scenarios, skipped):
           "utime+stime of the server process over the whole load-generator run (connect, warm-up, "
           "measurement) divided by every request it answered. Churn: per connection (connect + "
           "64 B + close). Idle: per connection opened (accept, hold, one ping).")
+    table("User-space CPU µs per request (lower is better)", "user_us_per_req", 2,
+          "utime only (the kernel's share is the rest of the CPU per request): what the server's "
+          "own code costs per request, with the same denominators as above. Resolution is one "
+          "clock tick (10 ms) per round, so short rounds are coarse.")
     table("p99 latency µs (lower is better)", "p99_us", 0,
           "Closed loop: a saturated server queues requests, so p99 mostly reflects its throughput.")
 
