@@ -23,6 +23,7 @@ use tokio::sync::Notify;
 
 use crate::codec::{Decoder, FrameError, Framing};
 use crate::options::Settings;
+use crate::process::SharedStats;
 use session::SessionTable;
 
 /// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
@@ -132,17 +133,32 @@ impl Conn {
     }
 }
 
-/// Counters behind `stats()`.
-#[derive(Default)]
+/// Counters behind `stats()`: server-wide ones in [`SharedStats`] (a shared mapping when
+/// there are several workers), and this worker's own.
 pub struct Stats {
-    pub start_time: Cell<i64>,
-    pub accept_count: Cell<u64>,
-    pub close_count: Cell<u64>,
-    pub abort_count: Cell<u64>,
-    pub request_count: Cell<u64>,
-    pub response_count: Cell<u64>,
-    pub total_recv_bytes: Cell<u64>,
-    pub total_send_bytes: Cell<u64>,
+    shared: StatsRef,
+    /// This worker's slot in the shared page (its worker id).
+    pub slot: usize,
+    pub worker_request_count: Cell<u64>,
+    pub worker_response_count: Cell<u64>,
+}
+
+enum StatsRef {
+    Owned(Box<SharedStats>),
+    Mapped(&'static SharedStats),
+}
+
+impl Stats {
+    pub fn shared(&self) -> &SharedStats {
+        match &self.shared {
+            StatsRef::Owned(b) => b,
+            StatsRef::Mapped(r) => r,
+        }
+    }
+
+    fn slot_connections(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.shared().connections[self.slot % crate::process::MAX_SLOTS]
+    }
 }
 
 fn bump(c: &Cell<u64>, by: u64) {
@@ -178,9 +194,24 @@ impl Reactor {
         framing: Framing,
         server_fd: RawFd,
         server_port: u16,
+        shared: Option<(&'static SharedStats, usize)>,
     ) -> Rc<Self> {
-        let st = Stats::default();
-        st.start_time.set(now() as i64);
+        let (shared, slot) = match shared {
+            Some((s, slot)) => (StatsRef::Mapped(s), slot),
+            None => (
+                StatsRef::Owned(Box::new(SharedStats::new(
+                    settings.start_session_id,
+                    now() as u64,
+                ))),
+                0,
+            ),
+        };
+        let st = Stats {
+            shared,
+            slot,
+            worker_request_count: Cell::new(0),
+            worker_response_count: Cell::new(0),
+        };
         Rc::new(Reactor {
             sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
             stats: st,
@@ -248,7 +279,7 @@ impl Reactor {
 
     fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
         if self.sessions.borrow().len() >= self.settings.max_connection {
-            bump(&self.stats.abort_count, 1);
+            SharedStats::add(&self.stats.shared().abort_count, 1);
             crate::php::errors::log_warning(&format!(
                 "too many connections [{}], max_connection is {}",
                 self.sessions.borrow().len(),
@@ -256,7 +287,7 @@ impl Reactor {
             ));
             return;
         }
-        let id = self.sessions.borrow_mut().next_id();
+        let id = self.stats.shared().next_id();
         let t = now();
         let conn = Rc::new(Conn {
             id,
@@ -277,7 +308,8 @@ impl Reactor {
             waker: RefCell::new(None),
         });
         self.sessions.borrow_mut().insert(id, conn.clone());
-        bump(&self.stats.accept_count, 1);
+        SharedStats::add(self.stats.slot_connections(), 1);
+        SharedStats::add(&self.stats.shared().accept_count, 1);
         self.live_tasks.set(self.live_tasks.get() + 1);
         tokio::task::spawn_local(self.run_conn(conn, stream));
     }
@@ -294,7 +326,7 @@ impl Reactor {
             let ev = poll_fn(|cx| self.poll_conn(&conn, &mut stream, cx)).await;
             match ev {
                 ConnEvent::Data(n) => {
-                    bump(&self.stats.total_recv_bytes, n as u64);
+                    SharedStats::add(&self.stats.shared().total_recv_bytes, n as u64);
                     conn.last_recv_time.set(now());
                     if let Err((code, msg)) = self.deliver(&conn, n, decoder.as_mut()) {
                         if let Some(sink) = self.sink() {
@@ -333,7 +365,8 @@ impl Reactor {
             // Raw: one onReceive per read. The buffer stays borrowed during the callback;
             // nothing a callback can do reads from a socket.
             let buf = self.read_buf.borrow();
-            bump(&self.stats.request_count, 1);
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
             conn.last_dispatch_time.set(now());
             sink.on_receive(conn.id, &buf[..n]);
             return Ok(());
@@ -341,7 +374,8 @@ impl Reactor {
         decoder.push(&self.read_buf.borrow()[..n]);
         let custom = matches!(self.framing, Framing::Custom);
         let dispatch = |packet: &[u8]| {
-            bump(&self.stats.request_count, 1);
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
             conn.last_dispatch_time.set(now());
             sink.on_receive(conn.id, packet);
         };
@@ -428,7 +462,7 @@ impl Reactor {
             let off = conn.out_offset.get();
             match stream.poll_write(cx, &front[off..]) {
                 Poll::Ready(Ok(n)) if n > 0 => {
-                    bump(&self.stats.total_send_bytes, n as u64);
+                    SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
                     conn.out_bytes.set(conn.out_bytes.get() - n);
                     if off + n == front.len() {
                         out.pop_front();
@@ -488,7 +522,7 @@ impl Reactor {
                 }
             }
             if written > 0 {
-                bump(&self.stats.total_send_bytes, written as u64);
+                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
                 conn.last_send_time.set(now());
             }
         } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
@@ -496,7 +530,8 @@ impl Reactor {
             // on an idle connection is always accepted whole.
             return Err(SendError::Overflow);
         }
-        bump(&self.stats.response_count, 1);
+        SharedStats::add(&self.stats.shared().response_count, 1);
+        bump(&self.stats.worker_response_count, 1);
         if written < data.len() {
             conn.out.borrow_mut().push_back(data[written..].to_vec());
             conn.out_bytes
@@ -520,8 +555,12 @@ impl Reactor {
         if let Some(sink) = self.sink() {
             sink.on_close(id, reactor_id);
         }
-        self.sessions.borrow_mut().remove(id);
-        bump(&self.stats.close_count, 1);
+        if self.sessions.borrow_mut().remove(id).is_some() {
+            self.stats
+                .slot_connections()
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        SharedStats::add(&self.stats.shared().close_count, 1);
         conn.wake();
         true
     }
