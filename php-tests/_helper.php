@@ -239,3 +239,9 @@ function wait_children(int $pid, int $n, float $timeout = 5.0): array
     } while (microtime(true) < $deadline);
     return $kids;
 }
+
+/** Sends $signal to $pid (posix is not loaded under `-n`). */
+function kill_pid(int $pid, int $signal = 15): void
+{
+    exec('kill -' . $signal . ' ' . $pid);
+}
