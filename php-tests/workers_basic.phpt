@@ -58,13 +58,14 @@ $count = fn($re) => count(preg_grep($re, $lines));
 echo "ManagerStart in manager: ", $count("/^ManagerStart $mgr$/"), "\n";
 echo "Start: ", $count('/^Start$/'), "\n";
 $ws = preg_grep('/^WorkerStart/', $lines);
-$wpids = [];
+$wpids = []; $res = [];
 foreach ($ws as $l) {
     [, $wid, $pid, $prop, $get, $m, $master, $wpid] = explode(" ", $l);
     $wpids[$wid] = $pid;
-    echo "WorkerStart $wid: ", ($prop === $wid && $get === $wid && $m == $mgr && $master == $mgr && $wpid === $pid && in_array((int)$pid, $kids)) ? "ok" : "bad $l", "\n";
+    $res[$wid] = "WorkerStart $wid: " . (($prop === $wid && $get === $wid && $m == $mgr && $master == $mgr && $wpid === $pid && in_array((int)$pid, $kids)) ? "ok" : "bad $l") . "\n";
 }
-ksort($wpids);
+ksort($res);
+echo implode("", $res);
 echo "distinct worker pids: ", count(array_unique($wpids)), "\n";
 $closes = preg_grep('/^Close /', $lines);
 $closed = [];

@@ -264,6 +264,163 @@ impl SharedStats {
     }
 }
 
+/// Which worker process owns a session: a table in a shared mapping, indexed by session id
+/// modulo its size. An entry packs `id << 22 | pid` (Linux pids fit in 22 bits); a closed
+/// session's entry is cleared, and a dead worker's sessions no longer match a live pid.
+pub struct Owners {
+    slots: [AtomicU64; OWNER_SLOTS],
+}
+
+pub const OWNER_SLOTS: usize = 1 << 16;
+const PID_BITS: u32 = 22;
+
+impl Owners {
+    pub fn new_shared() -> io::Result<&'static Owners> {
+        let size = std::mem::size_of::<Owners>();
+        // SAFETY: an anonymous shared mapping, zero-filled by the kernel: all-zero atomics are
+        // valid (empty entries). Checked for MAP_FAILED; never unmapped.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if p == libc::MAP_FAILED {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(&*p.cast::<Owners>())
+        }
+    }
+
+    fn entry(id: u64, pid: i32) -> u64 {
+        (id << PID_BITS) | (pid as u64 & ((1 << PID_BITS) - 1))
+    }
+
+    pub fn set(&self, id: u64, pid: i32) {
+        self.slots[id as usize % OWNER_SLOTS].store(Self::entry(id, pid), Ordering::Relaxed);
+    }
+
+    pub fn clear(&self, id: u64, pid: i32) {
+        let _ = self.slots[id as usize % OWNER_SLOTS].compare_exchange(
+            Self::entry(id, pid),
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// The pid of the process owning session `id`, if it is open.
+    pub fn owner(&self, id: u64) -> Option<i32> {
+        let e = self.slots[id as usize % OWNER_SLOTS].load(Ordering::Relaxed);
+        (e != 0 && e >> PID_BITS == id).then_some((e & ((1 << PID_BITS) - 1)) as i32)
+    }
+}
+
+/// A message from one worker to the owner of a session, over that worker's datagram socket.
+#[derive(Debug, PartialEq)]
+pub enum PeerMsg<'a> {
+    Send(u64, &'a [u8]),
+    Close(u64, bool),
+}
+
+/// Largest payload per forwarded datagram (bigger sends are split).
+pub const PEER_CHUNK: usize = 60 * 1024;
+
+impl PeerMsg<'_> {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            PeerMsg::Send(id, data) => {
+                let mut v = Vec::with_capacity(9 + data.len());
+                v.push(1);
+                v.extend_from_slice(&id.to_le_bytes());
+                v.extend_from_slice(data);
+                v
+            }
+            PeerMsg::Close(id, reset) => {
+                let mut v = vec![2];
+                v.extend_from_slice(&id.to_le_bytes());
+                v.push(*reset as u8);
+                v
+            }
+        }
+    }
+
+    pub fn decode(b: &[u8]) -> Option<PeerMsg<'_>> {
+        let id = u64::from_le_bytes(b.get(1..9)?.try_into().ok()?);
+        match b[0] {
+            1 => Some(PeerMsg::Send(id, &b[9..])),
+            2 => Some(PeerMsg::Close(id, b.get(9) == Some(&1))),
+            _ => None,
+        }
+    }
+}
+
+/// A datagram socket pair per worker slot, created by the manager before forking: everyone
+/// writes to `tx`, only the slot's worker reads `rx`.
+#[derive(Clone, Copy)]
+pub struct PeerChannel {
+    pub tx: RawFd,
+    pub rx: RawFd,
+}
+
+impl PeerChannel {
+    pub fn new() -> io::Result<PeerChannel> {
+        let mut fds = [0; 2];
+        // SAFETY: fds is a valid 2-element array.
+        if unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+                0,
+                fds.as_mut_ptr(),
+            )
+        } != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        let tv = libc::timeval {
+            tv_sec: 1,
+            tv_usec: 0,
+        };
+        let buf: libc::c_int = 4 << 20;
+        // SAFETY: setting options on the sockets just created, with valid option values.
+        unsafe {
+            libc::setsockopt(
+                fds[0],
+                libc::SOL_SOCKET,
+                libc::SO_SNDTIMEO,
+                (&tv as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+            );
+            libc::setsockopt(
+                fds[0],
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                (&buf as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+        Ok(PeerChannel {
+            tx: fds[0],
+            rx: fds[1],
+        })
+    }
+
+    /// Sends one message (blocking up to 1 s when the owner's queue is full).
+    pub fn send(&self, msg: &PeerMsg) -> io::Result<()> {
+        let b = msg.encode();
+        // SAFETY: sending a valid buffer on our socket.
+        let n = unsafe { libc::send(self.tx, b.as_ptr().cast(), b.len(), libc::MSG_NOSIGNAL) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
 /// How long the manager waits before restarting a worker that died abnormally
 /// `consecutive` times in a row (1 = its first abnormal exit): at once the first time, then
 /// 100 ms doubling up to 5 s. The count resets once a worker has run for `RESET_AFTER`.
@@ -313,6 +470,32 @@ mod tests {
         assert_eq!(ms(8), 5000);
         assert_eq!(ms(1000), 5000);
         assert_eq!(ms(u32::MAX), 5000);
+    }
+
+    #[test]
+    fn owners_track_open_sessions() {
+        let o = Owners::new_shared().unwrap();
+        assert_eq!(o.owner(5), None);
+        o.set(5, 1234);
+        assert_eq!(o.owner(5), Some(1234));
+        assert_eq!(o.owner(5 + OWNER_SLOTS as u64), None);
+        o.clear(5, 999);
+        assert_eq!(o.owner(5), Some(1234));
+        o.clear(5, 1234);
+        assert_eq!(o.owner(5), None);
+    }
+
+    #[test]
+    fn peer_messages_round_trip() {
+        for m in [
+            PeerMsg::Send(7, b"hello"),
+            PeerMsg::Close(u64::MAX, true),
+            PeerMsg::Close(1, false),
+        ] {
+            assert_eq!(PeerMsg::decode(&m.encode()), Some(m));
+        }
+        assert_eq!(PeerMsg::decode(&[1, 2]), None);
+        assert_eq!(PeerMsg::decode(&[9; 12]), None);
     }
 
     #[test]

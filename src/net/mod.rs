@@ -137,6 +137,9 @@ impl Conn {
 /// there are several workers), and this worker's own.
 pub struct Stats {
     shared: StatsRef,
+    /// Who owns which session, with several workers.
+    pub owners: Option<&'static crate::process::Owners>,
+    pid: i32,
     /// This worker's slot in the shared page (its worker id).
     pub slot: usize,
     pub worker_request_count: Cell<u64>,
@@ -195,6 +198,7 @@ impl Reactor {
         server_fd: RawFd,
         server_port: u16,
         shared: Option<(&'static SharedStats, usize)>,
+        owners: Option<&'static crate::process::Owners>,
     ) -> Rc<Self> {
         let (shared, slot) = match shared {
             Some((s, slot)) => (StatsRef::Mapped(s), slot),
@@ -208,6 +212,9 @@ impl Reactor {
         };
         let st = Stats {
             shared,
+            owners,
+            // SAFETY: getpid has no preconditions.
+            pid: unsafe { libc::getpid() },
             slot,
             worker_request_count: Cell::new(0),
             worker_response_count: Cell::new(0),
@@ -309,6 +316,9 @@ impl Reactor {
         });
         self.sessions.borrow_mut().insert(id, conn.clone());
         SharedStats::add(self.stats.slot_connections(), 1);
+        if let Some(o) = self.stats.owners {
+            o.set(id, self.stats.pid);
+        }
         SharedStats::add(&self.stats.shared().accept_count, 1);
         self.live_tasks.set(self.live_tasks.get() + 1);
         tokio::task::spawn_local(self.run_conn(conn, stream));
@@ -559,6 +569,9 @@ impl Reactor {
             self.stats
                 .slot_connections()
                 .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(o) = self.stats.owners {
+                o.clear(id, self.stats.pid);
+            }
         }
         SharedStats::add(&self.stats.shared().close_count, 1);
         conn.wake();
@@ -573,6 +586,46 @@ impl Reactor {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Serves `send()`/`close()` forwarded by other workers for sessions this one owns,
+    /// read from this worker's datagram socket `fd` until the task is aborted.
+    pub async fn peer_loop(self: Rc<Self>, fd: RawFd) {
+        use crate::process::{PeerMsg, PEER_CHUNK};
+        // SAFETY: the fd stays open for the life of the process (created by the manager
+        // before forking); the registration is dropped when this task ends.
+        let Ok(afd) = (unsafe { tokio::io::unix::AsyncFd::register(fd) }) else {
+            return;
+        };
+        let mut buf = vec![0u8; PEER_CHUNK + 64];
+        loop {
+            let Ok(mut ready) = afd.readable().await else {
+                return;
+            };
+            loop {
+                // SAFETY: receiving into a valid buffer from our own socket, without blocking.
+                let n = unsafe {
+                    libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT)
+                };
+                if n < 0 {
+                    ready.clear_ready();
+                    break;
+                }
+                match PeerMsg::decode(&buf[..n as usize]) {
+                    Some(PeerMsg::Send(id, data)) => {
+                        if let Err(SendError::Overflow) = self.send(id, data) {
+                            crate::php::errors::log_warning(&format!(
+                                "connection#{id} output buffer overflow: a send() forwarded from another worker was dropped"
+                            ));
+                        }
+                    }
+                    Some(PeerMsg::Close(id, reset)) => {
+                        self.close_session(id, -1, reset);
+                    }
+                    None => {}
+                }
+            }
         }
     }
 

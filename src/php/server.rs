@@ -21,7 +21,7 @@ use super::timer;
 use crate::codec::{Framing, LengthType};
 use crate::net::{code, EventSink, Listener, Reactor, SendError};
 use crate::options::{Applied, OptValue, Settings};
-use crate::process::{self, SharedStats, SignalGuard};
+use crate::process::{self, Owners, PeerChannel, PeerMsg, SharedStats, SignalGuard};
 
 pub const SWOOLE_BASE: i64 = 1;
 pub const SWOOLE_PROCESS: i64 = 2;
@@ -88,6 +88,28 @@ pub struct Shared {
     worker_num: Cell<i64>,
     /// Counters shared by the workers, while the manager runs.
     stats_page: Cell<Option<&'static SharedStats>>,
+    /// Which worker owns which session, with several workers.
+    owners: Cell<Option<&'static Owners>>,
+    /// One datagram channel per worker slot, for forwarded `send()`/`close()`.
+    peers: RefCell<Vec<PeerChannel>>,
+}
+
+impl Shared {
+    /// The channel to the worker that owns session `fd`, when another live worker does.
+    fn remote_owner(&self, fd: i64) -> Option<PeerChannel> {
+        if fd <= 0 {
+            return None;
+        }
+        let pid = self.owners.get()?.owner(fd as u64)?;
+        if pid as i64 == process::getpid() {
+            return None;
+        }
+        let page = self.stats_page.get()?;
+        let n = (self.worker_num.get().max(0) as usize).min(process::MAX_SLOTS);
+        let slot =
+            (0..n).find(|&i| page.pids[i].load(std::sync::atomic::Ordering::Relaxed) == pid)?;
+        self.peers.borrow().get(slot).copied()
+    }
 }
 
 impl Shared {
@@ -278,6 +300,8 @@ impl Server {
                 worker_id: Cell::new(-1),
                 worker_num: Cell::new(1),
                 stats_page: Cell::new(None),
+                owners: Cell::new(None),
+                peers: RefCell::new(Vec::new()),
             }),
         })
     }
@@ -452,6 +476,14 @@ impl Server {
         match reactor.send(fd as u64, &data) {
             Ok(()) => true,
             Err(SendError::NotExist) => {
+                if let Some(peer) = self.shared.remote_owner(fd) {
+                    let ok = data
+                        .chunks(process::PEER_CHUNK)
+                        .all(|c| peer.send(&PeerMsg::Send(fd as u64, c)).is_ok());
+                    if ok {
+                        return true;
+                    }
+                }
                 set_last_error(code::SESSION_NOT_EXIST);
                 false
             }
@@ -476,6 +508,11 @@ impl Server {
             return false;
         };
         if fd <= 0 || !reactor.close_session(fd as u64, -1, reset) {
+            if let Some(peer) = self.shared.remote_owner(fd) {
+                if peer.send(&PeerMsg::Close(fd as u64, reset)).is_ok() {
+                    return true;
+                }
+            }
             set_last_error(code::SESSION_NOT_EXIST);
             return false;
         }
@@ -488,6 +525,7 @@ impl Server {
             return false;
         };
         fd > 0 && reactor.get(fd as u64).is_some_and(|c| !c.is_closing())
+            || self.shared.remote_owner(fd).is_some()
     }
 
     /// Alias of `exists()`.
@@ -1065,7 +1103,11 @@ fn run_loop(
         server_fd,
         sh.port as u16,
         ctx.stats.map(|s| (s, ctx.id as usize)),
+        ctx.stats.and(sh.owners.get()),
     );
+    let peer_rx = ctx
+        .stats
+        .and_then(|_| sh.peers.borrow().get(ctx.id as usize).map(|p| p.rx));
     let sink = Rc::new(PhpSink {
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
@@ -1103,6 +1145,7 @@ fn run_loop(
             }
         };
         let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
+        let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         let sig_task = tokio::task::spawn_local(async move {
@@ -1121,6 +1164,9 @@ fn run_loop(
         reactor.stopping.set(true);
         accept.abort();
         sig_task.abort();
+        if let Some(t) = &peer_task {
+            t.abort();
+        }
         if !ctl.fatal.get() {
             reactor.close_all();
             call_simple(sh, server, "workerstop", Some(ctx.id));
@@ -1210,6 +1256,14 @@ fn run_manager(
     sh.manager_pid.set(process::getpid());
     sh.worker_num.set(n as i64);
     sh.stats_page.set(Some(stats));
+    let owners =
+        Owners::new_shared().map_err(|e| format!("cannot create the session table: {e}"))?;
+    sh.owners.set(Some(owners));
+    let peers = (0..n)
+        .map(|_| PeerChannel::new())
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| format!("cannot create the worker channels: {e}"))?;
+    *sh.peers.borrow_mut() = peers.clone();
     sh.state.set(State::Running);
     call_simple(&sh, &server, "managerstart", None);
 
@@ -1407,6 +1461,15 @@ fn run_manager(
     callback::set_current(None);
     drop(signals);
     sh.stats_page.set(None);
+    sh.owners.set(None);
+    sh.peers.borrow_mut().clear();
+    for p in peers {
+        // SAFETY: closing the channels this manager created; every worker is gone.
+        unsafe {
+            libc::close(p.tx);
+            libc::close(p.rx);
+        }
+    }
     sh.state.set(State::Stopped);
     if sh.sock_type == SOCK_UNIX_STREAM {
         let _ = std::fs::remove_file(&sh.host);
