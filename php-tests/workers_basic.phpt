@@ -6,10 +6,10 @@ require __DIR__ . '/_helper.php';
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2]);
-$s->on("ManagerStart", function ($s) { echo "ManagerStart ", getmypid(), "\n"; });
+$s->on("ManagerStart", function ($s) { echo "ManagerStart " . getmypid() . "\n"; });
 $s->on("Start", function ($s) { echo "Start\n"; });
 $s->on("WorkerStart", function ($s, $wid) {
-    echo "WorkerStart $wid ", getmypid(), " ", $s->worker_id, " ", $s->getWorkerId(), " ", $s->getManagerPid(), " ", $s->getMasterPid(), " ", $s->worker_pid, "\n";
+    echo "WorkerStart $wid " . getmypid() . " " . $s->worker_id . " " . $s->getWorkerId() . " " . $s->getManagerPid() . " " . $s->getMasterPid() . " " . $s->worker_pid . "\n";
 });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($data === "stats") {
@@ -24,7 +24,7 @@ $s->on("WorkerStop", function ($s, $wid) { echo "WorkerStop $wid\n"; });
 $s->on("ManagerStop", function ($s) { echo "ManagerStop\n"; });
 $s->on("Shutdown", function ($s) { echo "Shutdown\n"; });
 var_dump($s->start());
-echo "after start ", getmypid(), "\n";
+echo "after start " . getmypid() . "\n";
 ');
 $mgr = server_pid($h);
 $kids = wait_children($mgr, 2);

@@ -6,10 +6,10 @@ require __DIR__ . '/_helper.php';
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2]);
-$s->on("WorkerStart", function ($s, $wid) { echo "WorkerStart $wid ", getmypid(), "\n"; });
+$s->on("WorkerStart", function ($s, $wid) { echo "WorkerStart $wid " . getmypid() . "\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) { $s->send($fd, getmypid() . " " . $s->getWorkerId() . "\n"); });
 $s->on("WorkerError", function ($s, $wid, $pid, $code, $sig) {
-    echo "WorkerError $wid $pid $code $sig in ", getmypid() == $s->getManagerPid() ? "manager" : "worker", "\n";
+    echo "WorkerError $wid $pid $code $sig in " . (getmypid() == $s->getManagerPid() ? "manager" : "worker") . "\n";
 });
 $s->on("Shutdown", function ($s) { echo "Shutdown\n"; });
 $s->start();

@@ -15,7 +15,7 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
         case "close": $s->send($fd, var_export($s->close((int)$cmd[1]), true) . "\n"); break;
     }
 });
-$s->on("Close", function ($s, $fd, $rid) { echo "Close $fd $rid ", getmypid(), "\n"; });
+$s->on("Close", function ($s, $fd, $rid) { echo "Close $fd $rid " . getmypid() . "\n"; });
 $s->start();
 ');
 $mgr = server_pid($h);

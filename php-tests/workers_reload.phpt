@@ -6,8 +6,8 @@ require __DIR__ . '/_helper.php';
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2]);
-$s->on("WorkerStart", function ($s, $wid) { echo "WorkerStart $wid ", getmypid(), "\n"; });
-$s->on("WorkerStop", function ($s, $wid) { echo "WorkerStop $wid ", getmypid(), "\n"; });
+$s->on("WorkerStart", function ($s, $wid) { echo "WorkerStart $wid " . getmypid() . "\n"; });
+$s->on("WorkerStop", function ($s, $wid) { echo "WorkerStop $wid " . getmypid() . "\n"; });
 $s->on("WorkerError", function ($s, $wid, $pid, $code, $sig) { echo "WorkerError $wid\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($data === "reload") { $s->send($fd, var_export($s->reload(), true)); }
@@ -45,7 +45,8 @@ $lines = explode("\n", trim($out));
 foreach ([0, 1] as $wid) {
     echo "worker $wid starts: ", count(preg_grep("/^WorkerStart $wid /", $lines)) >= 3 ? ">=3" : "few", "\n";
 }
-echo "starts == stops: ", count(preg_grep('/^WorkerStart /', $lines)) === count(preg_grep('/^WorkerStop /', $lines)) ? "yes" : "no", "\n";
+$st = preg_grep("/^Worker(Start|Stop) /", $lines);
+echo "starts == stops: ", count(preg_grep("/^WorkerStart /", $lines)) === count(preg_grep("/^WorkerStop /", $lines)) ? "yes" : "no " . implode("; ", $st), "\n";
 echo "WorkerError: ", count(preg_grep('/^WorkerError/', $lines)), "\n";
 echo "Shutdown: ", count(preg_grep('/^Shutdown$/', $lines)), " start returned: ", count(preg_grep('/^start returned$/', $lines)), "\n";
 echo "orphans: ", count(array_filter(array_merge($gen1, $gen2, $gen3, $gen4), fn($p) => file_exists("/proc/$p"))), "\n";

@@ -435,6 +435,16 @@ pub fn restart_delay(consecutive: u32) -> Duration {
 pub const MAX_RESTART_DELAY: Duration = Duration::from_secs(5);
 pub const RESET_AFTER: Duration = Duration::from_secs(10);
 
+/// Writes one line to stderr in a single write(2), so lines from several processes sharing
+/// the same output do not interleave.
+pub fn log_line(line: &str) {
+    use std::io::Write;
+    let mut s = String::with_capacity(line.len() + 1);
+    s.push_str(line);
+    s.push('\n');
+    let _ = std::io::stderr().write_all(s.as_bytes());
+}
+
 /// Swoole's log line prefix for the manager: `[Y-m-d H:i:s $PID.0]`.
 pub fn log_prefix(kind: char) -> String {
     // SAFETY: time/localtime_r/strftime with valid local buffers.

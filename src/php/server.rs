@@ -1032,6 +1032,7 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
         id: 0,
         stats: None,
         fire_start: true,
+        unblock: None,
     };
     let end = run_loop(&sh, &server, framing, socket, &ctx)?;
     sh.state.set(State::Stopped);
@@ -1048,6 +1049,10 @@ struct WorkerCtx {
     stats: Option<&'static SharedStats>,
     /// Whether this worker fires onStart (the first worker 0 only).
     fire_start: bool,
+    /// A forked worker starts with every signal blocked (so a SIGTERM sent right after the
+    /// fork is not lost to the default action); this mask is restored once the worker's own
+    /// handlers are installed.
+    unblock: Option<libc::sigset_t>,
 }
 
 /// How an event loop (or the manager) ended.
@@ -1094,9 +1099,11 @@ fn run_loop(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot create the event loop: {e}"))?;
-    let signals = Rc::new(
-        SignalGuard::install().map_err(|e| format!("cannot install signal handlers: {e}"))?,
-    );
+    let signals = SignalGuard::install();
+    if let Some(mask) = &ctx.unblock {
+        process::restore_sigmask(mask);
+    }
+    let signals = Rc::new(signals.map_err(|e| format!("cannot install signal handlers: {e}"))?);
     let reactor = Reactor::new(
         settings.clone(),
         framing,
@@ -1225,7 +1232,7 @@ fn worker_main(
 struct Slot {
     pid: i32,
     started: std::time::Instant,
-    /// Consecutive abnormal exits (reset after `RESET_AFTER` of uptime).
+    /// Consecutive exits outside shutdown and reload (reset after `RESET_AFTER` of uptime).
     failures: u32,
     /// When to fork a replacement (None while a worker runs).
     restart_at: Option<std::time::Instant>,
@@ -1267,6 +1274,9 @@ fn run_manager(
     sh.state.set(State::Running);
     call_simple(&sh, &server, "managerstart", None);
 
+    // Output written before start() must not be flushed again by every worker.
+    // SAFETY: flushing PHP's output layers on the PHP thread.
+    unsafe { php_output_flush_all() };
     let t0 = Instant::now();
     let mut slots: Vec<Slot> = (0..n)
         .map(|_| Slot {
@@ -1288,7 +1298,6 @@ fn run_manager(
         if pid == 0 {
             signals.release_in_child();
             callback::set_current(None);
-            process::restore_sigmask(&mask);
             let child_socket = match socket.try_clone() {
                 Ok(s) => s,
                 // SAFETY: leaving the child at once.
@@ -1303,6 +1312,7 @@ fn run_manager(
                     id: id as i64,
                     stats: Some(stats),
                     fire_start,
+                    unblock: Some(mask),
                 },
             );
         }
@@ -1347,10 +1357,10 @@ fn run_manager(
             };
             let abnormal = exit_code != 0 || signal != 0;
             if abnormal {
-                eprintln!(
+                process::log_line(&format!(
                     "{}\tWARNING\tWorker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={exit_code}, signal={signal}",
                     process::log_prefix('$')
-                );
+                ));
                 if let Some(cb) = sh.callback("workererror") {
                     let (wid, wpid, code, sig) =
                         (id as i64, pid as i64, exit_code as i64, signal as i64);
@@ -1367,15 +1377,14 @@ fn run_manager(
                 *reloading = None;
                 slot.failures = 0;
                 slot.restart_at = Some(now);
-            } else if abnormal {
+            } else {
+                // Abnormal or not (a clean exit outside shutdown, e.g. exit(0) or SIGTERM to
+                // the worker alone, is a restart), a worker that keeps exiting backs off.
                 if slot.started.elapsed() >= process::RESET_AFTER {
                     slot.failures = 0;
                 }
                 slot.failures = slot.failures.saturating_add(1);
                 slot.restart_at = Some(now + process::restart_delay(slot.failures));
-            } else {
-                slot.failures = 0;
-                slot.restart_at = Some(now);
             }
         }
         any
@@ -1393,11 +1402,11 @@ fn run_manager(
                     slot.started = now;
                     slot.restart_at = None;
                 } else {
-                    eprintln!(
+                    process::log_line(&format!(
                         "{}\tWARNING\tManager: fork() failed for worker #{id}: {}",
                         process::log_prefix('$'),
                         std::io::Error::last_os_error()
-                    );
+                    ));
                     slot.failures = slot.failures.saturating_add(1);
                     slot.restart_at = Some(now + process::restart_delay(slot.failures.max(2)));
                 }
