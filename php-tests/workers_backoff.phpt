@@ -28,6 +28,7 @@ $errors = count(preg_grep('/^WorkerError 1 255 0$/', $lines));
 echo "worker 1 starts in 1.5 s: ", ($starts >= 3 && $starts <= 8) ? "few" : "unexpected $starts", "\n";
 echo "errors match starts: ", ($errors >= $starts - 1 && $errors <= $starts) ? "yes" : "no $errors/$starts", "\n";
 echo "fatal reported: ", count(preg_grep('/Fatal error: worker 1 cannot start/', $lines)) >= 1 ? "yes" : "no", "\n";
+echo "worker reports the callback: ", count(preg_grep('/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \*\d+\.1\]\tERROR\tworker #1 \(pid \d+\) exits after a fatal error in onWorkerStart; the manager restarts it$/', $lines)) >= 1 ? "yes" : "no", "\n";
 echo "worker 0 started once: ", count(preg_grep('/^WorkerStart 0$/', $lines)), "\n";
 echo "Shutdown: ", count(preg_grep('/^Shutdown$/', $lines)), "\n";
 echo "children left: ", count(children_of($mgr)), "\n";
@@ -38,6 +39,7 @@ exit 0
 worker 1 starts in 1.5 s: few
 errors match starts: yes
 fatal reported: yes
+worker reports the callback: yes
 worker 0 started once: 1
 Shutdown: 1
 children left: 0

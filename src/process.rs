@@ -445,8 +445,9 @@ pub fn log_line(line: &str) {
     let _ = std::io::stderr().write_all(s.as_bytes());
 }
 
-/// Swoole's log line prefix for the manager: `[Y-m-d H:i:s $PID.0]`.
-pub fn log_prefix(kind: char) -> String {
+/// Swoole's log line prefix: `[Y-m-d H:i:s $PID.0]` for the manager (`$`), `*PID.ID` for a
+/// worker (`*`).
+pub fn log_prefix(kind: char, id: i64) -> String {
     // SAFETY: time/localtime_r/strftime with valid local buffers.
     let date = unsafe {
         let t = libc::time(std::ptr::null_mut());
@@ -461,7 +462,7 @@ pub fn log_prefix(kind: char) -> String {
         );
         String::from_utf8_lossy(&buf[..n]).into_owned()
     };
-    format!("[{date} {kind}{}.0]", getpid())
+    format!("[{date} {kind}{}.{id}]", getpid())
 }
 
 #[cfg(test)]

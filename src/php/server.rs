@@ -985,6 +985,23 @@ impl EventSink for PhpSink {
     }
 }
 
+/// `workerstart` → `onWorkerStart`, for reports.
+fn event_title(event: &str) -> String {
+    const TITLES: &[(&str, &str)] = &[
+        ("start", "onStart"),
+        ("shutdown", "onShutdown"),
+        ("workerstart", "onWorkerStart"),
+        ("workerstop", "onWorkerStop"),
+        ("managerstart", "onManagerStart"),
+        ("managerstop", "onManagerStop"),
+    ];
+    TITLES
+        .iter()
+        .find(|(e, _)| *e == event)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| format!("on{event}"))
+}
+
 fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) {
     if let Some(cb) = sh.callback(event) {
         let mut args: Vec<&dyn IntoZvalDyn> = vec![server];
@@ -993,7 +1010,7 @@ fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) 
             wid = w;
             args.push(&wid);
         }
-        callback::call(&cb, args, &|| format!("on{event}"));
+        callback::call(&cb, args, &|| event_title(event));
     }
 }
 
@@ -1059,6 +1076,8 @@ struct WorkerCtx {
 struct LoopEnd {
     fatal: bool,
     exit_code: Option<i32>,
+    /// The callback that raised the fatal error.
+    fatal_in: Option<String>,
 }
 
 /// After the loop (or the manager) ended in the process that called start(): re-raise a
@@ -1190,9 +1209,11 @@ fn run_loop(
     *sh.running.borrow_mut() = None;
     callback::set_current(None);
     drop(signals);
+    let fatal_in = ctl.fatal_in.borrow_mut().take();
     Ok(LoopEnd {
         fatal: ctl.fatal.get(),
         exit_code: ctl.exit_code.get(),
+        fatal_in,
     })
 }
 
@@ -1211,7 +1232,20 @@ fn worker_main(
     ctx: WorkerCtx,
 ) -> ! {
     let code = match run_loop(sh, server, framing, socket, &ctx) {
-        Ok(LoopEnd { fatal: true, .. }) => 255,
+        Ok(LoopEnd {
+            fatal: true,
+            fatal_in,
+            ..
+        }) => {
+            process::log_line(&format!(
+                "{}\tERROR\tworker #{} (pid {}) exits after a fatal error in {}; the manager restarts it",
+                process::log_prefix('*', ctx.id),
+                ctx.id,
+                process::getpid(),
+                fatal_in.as_deref().unwrap_or("a callback")
+            ));
+            255
+        }
         Ok(end) => end.exit_code.unwrap_or(0),
         Err(e) => {
             warning(&format!("worker #{} failed to start: {e:?}", ctx.id));
@@ -1296,6 +1330,15 @@ fn run_manager(
         // the manager's signal handling before unblocking signals.
         let pid = unsafe { libc::fork() };
         if pid == 0 {
+            // SAFETY: prctl with constant arguments. The worker stops gracefully (SIGTERM,
+            // blocked until its handlers exist) if the manager dies; if it died already, the
+            // worker is alone: leave at once.
+            unsafe {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                if libc::getppid() as i64 != sh.manager_pid.get() {
+                    libc::_exit(0);
+                }
+            }
             signals.release_in_child();
             callback::set_current(None);
             let child_socket = match socket.try_clone() {
@@ -1359,7 +1402,7 @@ fn run_manager(
             if abnormal {
                 process::log_line(&format!(
                     "{}\tWARNING\tWorker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={exit_code}, signal={signal}",
-                    process::log_prefix('$')
+                    process::log_prefix('$', 0)
                 ));
                 if let Some(cb) = sh.callback("workererror") {
                     let (wid, wpid, code, sig) =
@@ -1404,7 +1447,7 @@ fn run_manager(
                 } else {
                     process::log_line(&format!(
                         "{}\tWARNING\tManager: fork() failed for worker #{id}: {}",
-                        process::log_prefix('$'),
+                        process::log_prefix('$', 0),
                         std::io::Error::last_os_error()
                     ));
                     slot.failures = slot.failures.saturating_add(1);
@@ -1490,6 +1533,7 @@ fn run_manager(
         LoopEnd {
             fatal: ctl.fatal.get(),
             exit_code: ctl.exit_code.get(),
+            fatal_in: None,
         },
     )
 }
