@@ -17,6 +17,7 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
 $s->on("Shutdown", function ($s) { echo "Shutdown\n"; });
 $s->start();
 echo "start returned\n";
+echo "after: reload " . var_export(@$s->reload(), true) . " shutdown " . var_export($s->shutdown(), true) . "\n";
 ');
 $mgr = server_pid($h);
 $gen1 = wait_children($mgr, 2);
@@ -47,6 +48,7 @@ foreach ([0, 1] as $wid) {
 }
 $st = preg_grep("/^Worker(Start|Stop) /", $lines);
 echo "starts == stops: ", count(preg_grep("/^WorkerStart /", $lines)) === count(preg_grep("/^WorkerStop /", $lines)) ? "yes" : "no " . implode("; ", $st), "\n";
+echo "after start returned: ", count(preg_grep('/^after: reload false shutdown false$/', $lines)), "\n";
 echo "WorkerError: ", count(preg_grep('/^WorkerError/', $lines)), "\n";
 echo "Shutdown: ", count(preg_grep('/^Shutdown$/', $lines)), " start returned: ", count(preg_grep('/^start returned$/', $lines)), "\n";
 echo "orphans: ", count(array_filter(array_merge($gen1, $gen2, $gen3, $gen4), fn($p) => file_exists("/proc/$p"))), "\n";
@@ -70,6 +72,7 @@ exit 0
 worker 0 starts: >=3
 worker 1 starts: >=3
 starts == stops: yes
+after start returned: 1
 WorkerError: 0
 Shutdown: 1 start returned: 1
 orphans: 0

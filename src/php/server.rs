@@ -623,6 +623,10 @@ impl Server {
     /// Shutdown run, and `start()` returns true.
     pub fn shutdown(&self) -> bool {
         let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
         if manager > 0 && self.shared.worker_id.get() >= 0 {
             // A worker asks the manager, which stops every worker.
             // SAFETY: kill(2) with a pid we recorded before forking.
@@ -650,6 +654,10 @@ impl Server {
     pub fn reload(&self, only_reload_taskworker: bool) -> bool {
         let _ = only_reload_taskworker;
         let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            warning_code(errors::PHP_FATAL_ERROR, "server is not running");
+            return false;
+        }
         if manager <= 0 {
             warning("not supported with single process mode");
             set_last_error(errors::WRONG_OPERATION);
@@ -1323,6 +1331,8 @@ fn run_manager(
     let mut start_fired = false;
     let mut reload_queue: std::collections::VecDeque<usize> = Default::default();
     let mut reloading: Option<usize> = None;
+    // A worker being reloaded that has not exited by then is killed.
+    let mut reload_deadline: Option<Instant> = None;
 
     let spawn = |id: usize, fire_start: bool| -> i32 {
         let mask = process::block_all_signals();
@@ -1461,8 +1471,17 @@ fn run_manager(
                     // SAFETY: signalling our own child.
                     unsafe { libc::kill(slots[id].pid, libc::SIGTERM) };
                     reloading = Some(id);
+                    reload_deadline =
+                        Some(Instant::now() + settings.max_wait_time + Duration::from_millis(500));
                     break;
                 }
+            }
+        }
+        if let (Some(id), Some(t)) = (reloading, reload_deadline) {
+            if Instant::now() >= t && slots[id].pid > 0 {
+                // SAFETY: killing our own child, which did not stop within max_wait_time.
+                unsafe { libc::kill(slots[id].pid, libc::SIGKILL) };
+                reload_deadline = None;
             }
         }
         let timeout = slots
