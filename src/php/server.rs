@@ -1297,6 +1297,12 @@ fn run_manager(
         .unwrap_or(0);
     let stats = SharedStats::new_shared(settings.start_session_id, now_secs)
         .map_err(|e| format!("cannot create the shared counters: {e}"))?;
+    let owners =
+        Owners::new_shared().map_err(|e| format!("cannot create the session table: {e}"))?;
+    let peers = (0..n)
+        .map(|_| PeerChannel::new())
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| format!("cannot create the worker channels: {e}"))?;
     let signals =
         SignalGuard::install_for(&[libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGCHLD])
             .map_err(|e| format!("cannot install signal handlers: {e}"))?;
@@ -1305,20 +1311,11 @@ fn run_manager(
     sh.manager_pid.set(process::getpid());
     sh.worker_num.set(n as i64);
     sh.stats_page.set(Some(stats));
-    let owners =
-        Owners::new_shared().map_err(|e| format!("cannot create the session table: {e}"))?;
     sh.owners.set(Some(owners));
-    let peers = (0..n)
-        .map(|_| PeerChannel::new())
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| format!("cannot create the worker channels: {e}"))?;
     *sh.peers.borrow_mut() = peers.clone();
     sh.state.set(State::Running);
     call_simple(&sh, &server, "managerstart", None);
 
-    // Output written before start() must not be flushed again by every worker.
-    // SAFETY: flushing PHP's output layers on the PHP thread.
-    unsafe { php_output_flush_all() };
     let t0 = Instant::now();
     let mut slots: Vec<Slot> = (0..n)
         .map(|_| Slot {
@@ -1335,6 +1332,9 @@ fn run_manager(
     let mut reload_deadline: Option<Instant> = None;
 
     let spawn = |id: usize, fire_start: bool| -> i32 {
+        // Output the manager has buffered must not be flushed again by the child.
+        // SAFETY: flushing PHP's output layers on the PHP thread.
+        unsafe { php_output_flush_all() };
         let mask = process::block_all_signals();
         // SAFETY: no runtime and no other thread exist in this process; the child resets
         // the manager's signal handling before unblocking signals.
