@@ -254,6 +254,11 @@ impl Reactor {
     /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
     pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
         loop {
+            if self.above_fair_share() {
+                // Let a less loaded worker take the next connection (they all wait on the same
+                // listening socket); if none does within 1 ms, this one still accepts it.
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
             let accepted = match &listener {
                 Listener::Tcp(l) => l.accept().await.map(|(s, addr)| {
                     if self.settings.open_tcp_nodelay {
@@ -282,6 +287,18 @@ impl Reactor {
                 }
             }
         }
+    }
+
+    /// With several workers: whether this one holds clearly more than its share of the
+    /// server's open connections.
+    fn above_fair_share(&self) -> bool {
+        let n = self.settings.worker_num as u64;
+        if n <= 1 || matches!(self.stats.shared, StatsRef::Owned(_)) {
+            return false;
+        }
+        let mine = self.sessions.borrow().len() as u64;
+        let total = self.stats.shared().connection_num();
+        mine > total / n + 4
     }
 
     fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
