@@ -33,6 +33,12 @@ function start_server(string $code, array $opts = []): array
     $out = tempnam(sys_get_temp_dir(), 'swrso');
     $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $out, 'a'], 2 => ['file', $out, 'a']], $pipes);
     $h = ['proc' => $proc, 'port' => $port, 'file' => $file, 'out' => $out, 'exit' => null];
+    // If the test dies before stopping the server, do not leave it (and its workers) running.
+    register_shutdown_function(function () use ($proc) {
+        if (is_resource($proc) && proc_get_status($proc)['running']) {
+            proc_terminate($proc, 15);
+        }
+    });
     if (!($opts['no_wait'] ?? false)) {
         $deadline = microtime(true) + 10;
         while (microtime(true) < $deadline) {
