@@ -31,8 +31,14 @@ function start_server(string $code, array $opts = []): array
         '-d', 'error_reporting=-1', '-d', 'log_errors=0', '-d', 'memory_limit=' . ($opts['memory_limit'] ?? '512M'),
         $file, (string)$port];
     $out = tempnam(sys_get_temp_dir(), 'swrso');
-    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $out, 'w'], 2 => ['file', $out, 'a']], $pipes);
+    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $out, 'a'], 2 => ['file', $out, 'a']], $pipes);
     $h = ['proc' => $proc, 'port' => $port, 'file' => $file, 'out' => $out, 'exit' => null];
+    // If the test dies before stopping the server, do not leave it (and its workers) running.
+    register_shutdown_function(function () use ($proc) {
+        if (is_resource($proc) && proc_get_status($proc)['running']) {
+            proc_terminate($proc, 15);
+        }
+    });
     if (!($opts['no_wait'] ?? false)) {
         $deadline = microtime(true) + 10;
         while (microtime(true) < $deadline) {
@@ -199,4 +205,49 @@ function wait_for_output(array $h, string $needle, float $timeout = 5.0): bool
         usleep(10000);
     }
     return false;
+}
+
+/** Pids of the direct children of $pid (read from /proc). */
+function children_of(int $pid): array
+{
+    $kids = [];
+    foreach (glob('/proc/[0-9]*/stat') ?: [] as $f) {
+        $st = @file_get_contents($f);
+        if ($st === false) {
+            continue;
+        }
+        $rest = substr($st, strrpos($st, ')') + 2);
+        $cols = explode(' ', $rest);
+        if ((int)$cols[1] === $pid) {
+            $kids[] = (int)basename(dirname($f));
+        }
+    }
+    sort($kids);
+    return $kids;
+}
+
+/** The pid of the server's php process (the manager when worker_num > 1). */
+function server_pid(array $h): int
+{
+    return proc_get_status($h['proc'])['pid'];
+}
+
+/** Waits until $pid has $n children (up to $timeout s); returns them. */
+function wait_children(int $pid, int $n, float $timeout = 5.0): array
+{
+    $deadline = microtime(true) + $timeout;
+    do {
+        $kids = children_of($pid);
+        if (count($kids) === $n) {
+            return $kids;
+        }
+        usleep(20000);
+    } while (microtime(true) < $deadline);
+    return $kids;
+}
+
+/** Sends $signal to $pid (posix is not loaded under `-n`). */
+function kill_pid(int $pid, int $signal = 15): void
+{
+    exec('kill -' . $signal . ' ' . $pid);
 }

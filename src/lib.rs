@@ -7,7 +7,11 @@
 //! - [`net`]: the reactor. Listener, one task per connection, output queues and the session
 //!   table, on a single-threaded tokio runtime. Works on session ids and byte slices and
 //!   reports events through a trait; it never sees a PHP value.
-//! - [`process`]: process-level concerns: signals (graceful SIGTERM/SIGINT) and pids.
+//! - [`process`]: process-level concerns: signals (graceful SIGTERM/SIGINT), pids, the pages
+//!   shared by worker processes (session ids, `stats()` counters, session owners), the
+//!   channels that forward `send()`/`close()` between workers, and the restart back-off. The
+//!   manager loop itself (fork, supervise, reload, shutdown) is in `php::server`, since it
+//!   calls the manager's PHP callbacks.
 //! - [`php`]: the ext-php-rs surface: `Swoole\Server`, `Swoole\Timer`,
 //!   `Swoole\Connection\Iterator`, `Swoole\Exception`, constants and functions. It converts
 //!   arguments, raises Swoole's warnings and calls user callbacks with the failure policy
@@ -15,7 +19,9 @@
 //! - [`options`]: `set()` option parsing and validation, PHP-free so it is unit-tested.
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
-//! runtime exists only inside `Server::start()` and is dropped before it returns.
+//! runtime exists only inside `Server::start()` and is dropped before it returns. With
+//! `worker_num > 1`, `start()` forks the workers before any runtime exists; each worker builds
+//! its own runtime and ends with `_exit`, and the manager runs no runtime at all.
 
 pub mod codec;
 pub mod net;

@@ -1,5 +1,5 @@
-//! Process-level concerns of the single-worker (SWOOLE_BASE, `worker_num = 1`) server:
-//! signal handling and pids.
+//! Process-level concerns: signal handling, pids, the page of counters shared by worker
+//! processes, and the manager's restart back-off.
 //!
 //! PHP CLI has its own signal handlers and `tokio::signal` would chain to them, killing the
 //! process without a graceful shutdown. Instead, while `start()` runs, SIGTERM and SIGINT get
@@ -9,7 +9,8 @@
 
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::time::Duration;
 
 use tokio::io::unix::AsyncFd;
 
@@ -36,6 +37,11 @@ pub struct SignalGuard {
 
 impl SignalGuard {
     pub fn install() -> io::Result<SignalGuard> {
+        SignalGuard::install_for(&HANDLED)
+    }
+
+    /// Like `install()`, for the given signals (the manager adds SIGUSR1 and SIGCHLD).
+    pub fn install_for(signals: &[libc::c_int]) -> io::Result<SignalGuard> {
         let mut fds = [0; 2];
         // SAFETY: fds is a valid 2-element array.
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
@@ -47,7 +53,7 @@ impl SignalGuard {
             read_fd: fds[0],
             write_fd: fds[1],
         };
-        for sig in HANDLED {
+        for &sig in signals {
             guard.set(sig, on_signal as extern "C" fn(libc::c_int) as usize)?;
         }
         guard.set(libc::SIGPIPE, libc::SIG_IGN)?;
@@ -88,6 +94,47 @@ impl SignalGuard {
     }
 }
 
+impl SignalGuard {
+    /// Waits (blocking, no runtime) up to `timeout` for signals; returns those received.
+    pub fn wait_blocking(&self, timeout: Duration) -> Vec<i32> {
+        let mut pfd = libc::pollfd {
+            fd: self.read_fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(&mut pfd, 1, ms) };
+        let mut out = Vec::new();
+        let mut buf = [0u8; 64];
+        loop {
+            // SAFETY: reading into a valid local buffer from our own non-blocking pipe.
+            let n = unsafe { libc::read(self.read_fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                break;
+            }
+            out.extend(buf[..n as usize].iter().map(|b| *b as i32));
+        }
+        out
+    }
+
+    /// In a freshly forked child: forget this guard without touching the parent's pipe
+    /// contents. Restores the saved signal actions and closes the child's copies of the fds.
+    /// The caller must never drop this guard in the child (it ends with `_exit`).
+    pub fn release_in_child(&self) {
+        SIGNAL_PIPE_WR.store(-1, Ordering::Relaxed);
+        for (sig, old) in self.old.iter().rev() {
+            // SAFETY: restoring the action saved by install().
+            unsafe { libc::sigaction(*sig, old, std::ptr::null_mut()) };
+        }
+        // SAFETY: closing the child's copies of the pipe; the parent keeps its own.
+        unsafe {
+            libc::close(self.read_fd);
+            libc::close(self.write_fd);
+        }
+    }
+}
+
 impl Drop for SignalGuard {
     fn drop(&mut self) {
         for (sig, old) in self.old.drain(..).rev() {
@@ -106,4 +153,369 @@ impl Drop for SignalGuard {
 pub fn getpid() -> i64 {
     // SAFETY: getpid has no preconditions.
     unsafe { libc::getpid() as i64 }
+}
+
+/// Blocks every signal; returns the previous mask (for `restore_sigmask`). Used around
+/// `fork()` so no handler runs in the child before it has reset the parent's handlers.
+pub fn block_all_signals() -> libc::sigset_t {
+    // SAFETY: sigset_t values are initialised by sigfillset / pthread_sigmask.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+        old
+    }
+}
+
+pub fn restore_sigmask(old: &libc::sigset_t) {
+    // SAFETY: `old` came from block_all_signals().
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut()) };
+}
+
+/// Worker slots tracked in the shared page (pids, open connections). Workers with a higher
+/// id share slots modulo this number.
+pub const MAX_SLOTS: usize = 256;
+
+/// Counters shared by every worker of a server: session ids and `stats()`. Lives in a
+/// `MAP_SHARED` anonymous mapping created before the workers are forked (or on the heap for
+/// a single-process server).
+#[repr(C)]
+pub struct SharedStats {
+    /// The last session id handed out (`session_round`).
+    pub next_session: AtomicU64,
+    pub start_time: AtomicU64,
+    pub accept_count: AtomicU64,
+    pub close_count: AtomicU64,
+    pub abort_count: AtomicU64,
+    pub request_count: AtomicU64,
+    pub response_count: AtomicU64,
+    pub total_recv_bytes: AtomicU64,
+    pub total_send_bytes: AtomicU64,
+    /// Open connections per worker slot (summed for `connection_num`; a dead worker's slot
+    /// is zeroed by the manager).
+    pub connections: [AtomicU64; MAX_SLOTS],
+    /// Pid of the worker in each slot (0 when none).
+    pub pids: [AtomicI32; MAX_SLOTS],
+}
+
+impl SharedStats {
+    pub fn new(start_session_id: u64, start_time: u64) -> SharedStats {
+        SharedStats {
+            next_session: AtomicU64::new(start_session_id),
+            start_time: AtomicU64::new(start_time),
+            accept_count: AtomicU64::new(0),
+            close_count: AtomicU64::new(0),
+            abort_count: AtomicU64::new(0),
+            request_count: AtomicU64::new(0),
+            response_count: AtomicU64::new(0),
+            total_recv_bytes: AtomicU64::new(0),
+            total_send_bytes: AtomicU64::new(0),
+            connections: [const { AtomicU64::new(0) }; MAX_SLOTS],
+            pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
+        }
+    }
+
+    /// A fresh copy in a shared anonymous mapping, inherited by children forked afterwards.
+    /// The mapping is never unmapped: it is one page-sized block per multi-worker `start()`.
+    pub fn new_shared(start_session_id: u64, start_time: u64) -> io::Result<&'static SharedStats> {
+        let size = std::mem::size_of::<SharedStats>();
+        // SAFETY: an anonymous shared mapping of `size` bytes; checked for MAP_FAILED.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let p = p.cast::<SharedStats>();
+        // SAFETY: the mapping is page-aligned, large enough and writable; atomics are valid
+        // to share between processes through a MAP_SHARED mapping.
+        unsafe {
+            p.write(SharedStats::new(start_session_id, start_time));
+            Ok(&*p)
+        }
+    }
+
+    pub fn add(c: &AtomicU64, by: u64) {
+        c.fetch_add(by, Ordering::Relaxed);
+    }
+
+    pub fn get(c: &AtomicU64) -> u64 {
+        c.load(Ordering::Relaxed)
+    }
+
+    /// Reserves the next session id, unique across every worker.
+    pub fn next_id(&self) -> u64 {
+        self.next_session.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn connection_num(&self) -> u64 {
+        self.connections
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .sum()
+    }
+}
+
+/// Which worker process owns a session: a table in a shared mapping, indexed by session id
+/// modulo its size. An entry packs `id << 22 | pid` (Linux pids fit in 22 bits); a closed
+/// session's entry is cleared, and a dead worker's sessions no longer match a live pid.
+pub struct Owners {
+    slots: [AtomicU64; OWNER_SLOTS],
+}
+
+pub const OWNER_SLOTS: usize = 1 << 16;
+const PID_BITS: u32 = 22;
+
+impl Owners {
+    pub fn new_shared() -> io::Result<&'static Owners> {
+        let size = std::mem::size_of::<Owners>();
+        // SAFETY: an anonymous shared mapping, zero-filled by the kernel: all-zero atomics are
+        // valid (empty entries). Checked for MAP_FAILED; never unmapped.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if p == libc::MAP_FAILED {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(&*p.cast::<Owners>())
+        }
+    }
+
+    fn entry(id: u64, pid: i32) -> u64 {
+        (id << PID_BITS) | (pid as u64 & ((1 << PID_BITS) - 1))
+    }
+
+    pub fn set(&self, id: u64, pid: i32) {
+        self.slots[id as usize % OWNER_SLOTS].store(Self::entry(id, pid), Ordering::Relaxed);
+    }
+
+    pub fn clear(&self, id: u64, pid: i32) {
+        let _ = self.slots[id as usize % OWNER_SLOTS].compare_exchange(
+            Self::entry(id, pid),
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// The pid of the process owning session `id`, if it is open.
+    pub fn owner(&self, id: u64) -> Option<i32> {
+        let e = self.slots[id as usize % OWNER_SLOTS].load(Ordering::Relaxed);
+        (e != 0 && e >> PID_BITS == id).then_some((e & ((1 << PID_BITS) - 1)) as i32)
+    }
+}
+
+/// A message from one worker to the owner of a session, over that worker's datagram socket.
+#[derive(Debug, PartialEq)]
+pub enum PeerMsg<'a> {
+    Send(u64, &'a [u8]),
+    Close(u64, bool),
+}
+
+/// Largest payload per forwarded datagram (bigger sends are split).
+pub const PEER_CHUNK: usize = 60 * 1024;
+
+impl PeerMsg<'_> {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            PeerMsg::Send(id, data) => {
+                let mut v = Vec::with_capacity(9 + data.len());
+                v.push(1);
+                v.extend_from_slice(&id.to_le_bytes());
+                v.extend_from_slice(data);
+                v
+            }
+            PeerMsg::Close(id, reset) => {
+                let mut v = vec![2];
+                v.extend_from_slice(&id.to_le_bytes());
+                v.push(*reset as u8);
+                v
+            }
+        }
+    }
+
+    pub fn decode(b: &[u8]) -> Option<PeerMsg<'_>> {
+        let id = u64::from_le_bytes(b.get(1..9)?.try_into().ok()?);
+        match b[0] {
+            1 => Some(PeerMsg::Send(id, &b[9..])),
+            2 => Some(PeerMsg::Close(id, b.get(9) == Some(&1))),
+            _ => None,
+        }
+    }
+}
+
+/// A datagram socket pair per worker slot, created by the manager before forking: everyone
+/// writes to `tx`, only the slot's worker reads `rx`.
+#[derive(Clone, Copy)]
+pub struct PeerChannel {
+    pub tx: RawFd,
+    pub rx: RawFd,
+}
+
+impl PeerChannel {
+    pub fn new() -> io::Result<PeerChannel> {
+        let mut fds = [0; 2];
+        // SAFETY: fds is a valid 2-element array.
+        if unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+                0,
+                fds.as_mut_ptr(),
+            )
+        } != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        let tv = libc::timeval {
+            tv_sec: 1,
+            tv_usec: 0,
+        };
+        let buf: libc::c_int = 4 << 20;
+        // SAFETY: setting options on the sockets just created, with valid option values.
+        unsafe {
+            libc::setsockopt(
+                fds[0],
+                libc::SOL_SOCKET,
+                libc::SO_SNDTIMEO,
+                (&tv as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+            );
+            libc::setsockopt(
+                fds[0],
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                (&buf as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+        Ok(PeerChannel {
+            tx: fds[0],
+            rx: fds[1],
+        })
+    }
+
+    /// Sends one message (blocking up to 1 s when the owner's queue is full).
+    pub fn send(&self, msg: &PeerMsg) -> io::Result<()> {
+        let b = msg.encode();
+        // SAFETY: sending a valid buffer on our socket.
+        let n = unsafe { libc::send(self.tx, b.as_ptr().cast(), b.len(), libc::MSG_NOSIGNAL) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
+/// How long the manager waits before restarting a worker that died abnormally
+/// `consecutive` times in a row (1 = its first abnormal exit): at once the first time, then
+/// 100 ms doubling up to 5 s. The count resets once a worker has run for `RESET_AFTER`.
+pub fn restart_delay(consecutive: u32) -> Duration {
+    if consecutive <= 1 {
+        return Duration::ZERO;
+    }
+    let exp = (consecutive - 2).min(16);
+    Duration::from_millis(100u64 << exp).min(MAX_RESTART_DELAY)
+}
+
+pub const MAX_RESTART_DELAY: Duration = Duration::from_secs(5);
+pub const RESET_AFTER: Duration = Duration::from_secs(10);
+
+/// Writes one line to stderr in a single write(2), so lines from several processes sharing
+/// the same output do not interleave.
+pub fn log_line(line: &str) {
+    use std::io::Write;
+    let mut s = String::with_capacity(line.len() + 1);
+    s.push_str(line);
+    s.push('\n');
+    let _ = std::io::stderr().write_all(s.as_bytes());
+}
+
+/// Swoole's log line prefix: `[Y-m-d H:i:s $PID.0]` for the manager (`$`), `*PID.ID` for a
+/// worker (`*`).
+pub fn log_prefix(kind: char, id: i64) -> String {
+    // SAFETY: time/localtime_r/strftime with valid local buffers.
+    let date = unsafe {
+        let t = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        libc::localtime_r(&t, &mut tm);
+        let mut buf = [0u8; 32];
+        let n = libc::strftime(
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            c"%Y-%m-%d %H:%M:%S".as_ptr(),
+            &tm,
+        );
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    format!("[{date} {kind}{}.{id}]", getpid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restart_delay_backs_off_and_caps() {
+        let ms = |n| restart_delay(n).as_millis();
+        assert_eq!(ms(0), 0);
+        assert_eq!(ms(1), 0);
+        assert_eq!(ms(2), 100);
+        assert_eq!(ms(3), 200);
+        assert_eq!(ms(4), 400);
+        assert_eq!(ms(7), 3200);
+        assert_eq!(ms(8), 5000);
+        assert_eq!(ms(1000), 5000);
+        assert_eq!(ms(u32::MAX), 5000);
+    }
+
+    #[test]
+    fn owners_track_open_sessions() {
+        let o = Owners::new_shared().unwrap();
+        assert_eq!(o.owner(5), None);
+        o.set(5, 1234);
+        assert_eq!(o.owner(5), Some(1234));
+        assert_eq!(o.owner(5 + OWNER_SLOTS as u64), None);
+        o.clear(5, 999);
+        assert_eq!(o.owner(5), Some(1234));
+        o.clear(5, 1234);
+        assert_eq!(o.owner(5), None);
+    }
+
+    #[test]
+    fn peer_messages_round_trip() {
+        for m in [
+            PeerMsg::Send(7, b"hello"),
+            PeerMsg::Close(u64::MAX, true),
+            PeerMsg::Close(1, false),
+        ] {
+            assert_eq!(PeerMsg::decode(&m.encode()), Some(m));
+        }
+        assert_eq!(PeerMsg::decode(&[1, 2]), None);
+        assert_eq!(PeerMsg::decode(&[9; 12]), None);
+    }
+
+    #[test]
+    fn shared_stats_hand_out_unique_ids() {
+        let s = SharedStats::new_shared(10, 0).unwrap();
+        assert_eq!(s.next_id(), 11);
+        assert_eq!(s.next_id(), 12);
+        s.connections[3].store(2, Ordering::Relaxed);
+        s.connections[0].store(1, Ordering::Relaxed);
+        assert_eq!(s.connection_num(), 3);
+    }
 }

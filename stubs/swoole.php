@@ -93,6 +93,7 @@ namespace Swoole {
 
         /** Graceful: every connection gets onClose, then WorkerStop and Shutdown run. */
         public function shutdown(): bool {}
+        public function reload(bool $only_reload_taskworker = false): bool {}
 
         /** Stops reading from a connection. */
         public function pause(int $fd): bool {}

@@ -23,6 +23,7 @@ use tokio::sync::Notify;
 
 use crate::codec::{Decoder, FrameError, Framing};
 use crate::options::Settings;
+use crate::process::SharedStats;
 use session::SessionTable;
 
 /// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
@@ -132,17 +133,35 @@ impl Conn {
     }
 }
 
-/// Counters behind `stats()`.
-#[derive(Default)]
+/// Counters behind `stats()`: server-wide ones in [`SharedStats`] (a shared mapping when
+/// there are several workers), and this worker's own.
 pub struct Stats {
-    pub start_time: Cell<i64>,
-    pub accept_count: Cell<u64>,
-    pub close_count: Cell<u64>,
-    pub abort_count: Cell<u64>,
-    pub request_count: Cell<u64>,
-    pub response_count: Cell<u64>,
-    pub total_recv_bytes: Cell<u64>,
-    pub total_send_bytes: Cell<u64>,
+    shared: StatsRef,
+    /// Who owns which session, with several workers.
+    pub owners: Option<&'static crate::process::Owners>,
+    pid: i32,
+    /// This worker's slot in the shared page (its worker id).
+    pub slot: usize,
+    pub worker_request_count: Cell<u64>,
+    pub worker_response_count: Cell<u64>,
+}
+
+enum StatsRef {
+    Owned(Box<SharedStats>),
+    Mapped(&'static SharedStats),
+}
+
+impl Stats {
+    pub fn shared(&self) -> &SharedStats {
+        match &self.shared {
+            StatsRef::Owned(b) => b,
+            StatsRef::Mapped(r) => r,
+        }
+    }
+
+    fn slot_connections(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.shared().connections[self.slot % crate::process::MAX_SLOTS]
+    }
 }
 
 fn bump(c: &Cell<u64>, by: u64) {
@@ -178,9 +197,28 @@ impl Reactor {
         framing: Framing,
         server_fd: RawFd,
         server_port: u16,
+        shared: Option<(&'static SharedStats, usize)>,
+        owners: Option<&'static crate::process::Owners>,
     ) -> Rc<Self> {
-        let st = Stats::default();
-        st.start_time.set(now() as i64);
+        let (shared, slot) = match shared {
+            Some((s, slot)) => (StatsRef::Mapped(s), slot),
+            None => (
+                StatsRef::Owned(Box::new(SharedStats::new(
+                    settings.start_session_id,
+                    now() as u64,
+                ))),
+                0,
+            ),
+        };
+        let st = Stats {
+            shared,
+            owners,
+            // SAFETY: getpid has no preconditions.
+            pid: unsafe { libc::getpid() },
+            slot,
+            worker_request_count: Cell::new(0),
+            worker_response_count: Cell::new(0),
+        };
         Rc::new(Reactor {
             sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
             stats: st,
@@ -216,6 +254,11 @@ impl Reactor {
     /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
     pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
         loop {
+            if self.above_fair_share() {
+                // Let a less loaded worker take the next connection (they all wait on the same
+                // listening socket); if none does within 1 ms, this one still accepts it.
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
             let accepted = match &listener {
                 Listener::Tcp(l) => l.accept().await.map(|(s, addr)| {
                     if self.settings.open_tcp_nodelay {
@@ -246,9 +289,21 @@ impl Reactor {
         }
     }
 
+    /// With several workers: whether this one holds clearly more than its share of the
+    /// server's open connections.
+    fn above_fair_share(&self) -> bool {
+        let n = self.settings.worker_num as u64;
+        if n <= 1 || matches!(self.stats.shared, StatsRef::Owned(_)) {
+            return false;
+        }
+        let mine = self.sessions.borrow().len() as u64;
+        let total = self.stats.shared().connection_num();
+        mine > total / n + 4
+    }
+
     fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
         if self.sessions.borrow().len() >= self.settings.max_connection {
-            bump(&self.stats.abort_count, 1);
+            SharedStats::add(&self.stats.shared().abort_count, 1);
             crate::php::errors::log_warning(&format!(
                 "too many connections [{}], max_connection is {}",
                 self.sessions.borrow().len(),
@@ -256,7 +311,7 @@ impl Reactor {
             ));
             return;
         }
-        let id = self.sessions.borrow_mut().next_id();
+        let id = self.stats.shared().next_id();
         let t = now();
         let conn = Rc::new(Conn {
             id,
@@ -277,7 +332,11 @@ impl Reactor {
             waker: RefCell::new(None),
         });
         self.sessions.borrow_mut().insert(id, conn.clone());
-        bump(&self.stats.accept_count, 1);
+        SharedStats::add(self.stats.slot_connections(), 1);
+        if let Some(o) = self.stats.owners {
+            o.set(id, self.stats.pid);
+        }
+        SharedStats::add(&self.stats.shared().accept_count, 1);
         self.live_tasks.set(self.live_tasks.get() + 1);
         tokio::task::spawn_local(self.run_conn(conn, stream));
     }
@@ -294,7 +353,7 @@ impl Reactor {
             let ev = poll_fn(|cx| self.poll_conn(&conn, &mut stream, cx)).await;
             match ev {
                 ConnEvent::Data(n) => {
-                    bump(&self.stats.total_recv_bytes, n as u64);
+                    SharedStats::add(&self.stats.shared().total_recv_bytes, n as u64);
                     let t = now();
                     conn.last_recv_time.set(t);
                     conn.last_dispatch_time.set(t);
@@ -335,14 +394,16 @@ impl Reactor {
             // Raw: one onReceive per read. The buffer stays borrowed during the callback;
             // nothing a callback can do reads from a socket.
             let buf = self.read_buf.borrow();
-            bump(&self.stats.request_count, 1);
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
             sink.on_receive(conn.id, &buf[..n]);
             return Ok(());
         };
         decoder.push(&self.read_buf.borrow()[..n]);
         let custom = matches!(self.framing, Framing::Custom);
         let dispatch = |packet: &[u8]| {
-            bump(&self.stats.request_count, 1);
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
             conn.last_dispatch_time.set(now());
             sink.on_receive(conn.id, packet);
         };
@@ -429,7 +490,7 @@ impl Reactor {
             let off = conn.out_offset.get();
             match stream.poll_write(cx, &front[off..]) {
                 Poll::Ready(Ok(n)) if n > 0 => {
-                    bump(&self.stats.total_send_bytes, n as u64);
+                    SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
                     conn.out_bytes.set(conn.out_bytes.get() - n);
                     if off + n == front.len() {
                         out.pop_front();
@@ -489,7 +550,7 @@ impl Reactor {
                 }
             }
             if written > 0 {
-                bump(&self.stats.total_send_bytes, written as u64);
+                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
                 conn.last_send_time.set(now());
             }
         } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
@@ -497,7 +558,8 @@ impl Reactor {
             // on an idle connection is always accepted whole.
             return Err(SendError::Overflow);
         }
-        bump(&self.stats.response_count, 1);
+        SharedStats::add(&self.stats.shared().response_count, 1);
+        bump(&self.stats.worker_response_count, 1);
         if written < data.len() {
             conn.out.borrow_mut().push_back(data[written..].to_vec());
             conn.out_bytes
@@ -521,8 +583,15 @@ impl Reactor {
         if let Some(sink) = self.sink() {
             sink.on_close(id, reactor_id);
         }
-        self.sessions.borrow_mut().remove(id);
-        bump(&self.stats.close_count, 1);
+        if self.sessions.borrow_mut().remove(id).is_some() {
+            self.stats
+                .slot_connections()
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(o) = self.stats.owners {
+                o.clear(id, self.stats.pid);
+            }
+        }
+        SharedStats::add(&self.stats.shared().close_count, 1);
         conn.wake();
         true
     }
@@ -535,6 +604,46 @@ impl Reactor {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Serves `send()`/`close()` forwarded by other workers for sessions this one owns,
+    /// read from this worker's datagram socket `fd` until the task is aborted.
+    pub async fn peer_loop(self: Rc<Self>, fd: RawFd) {
+        use crate::process::{PeerMsg, PEER_CHUNK};
+        // SAFETY: the fd stays open for the life of the process (created by the manager
+        // before forking); the registration is dropped when this task ends.
+        let Ok(afd) = (unsafe { tokio::io::unix::AsyncFd::register(fd) }) else {
+            return;
+        };
+        let mut buf = vec![0u8; PEER_CHUNK + 64];
+        loop {
+            let Ok(mut ready) = afd.readable().await else {
+                return;
+            };
+            loop {
+                // SAFETY: receiving into a valid buffer from our own socket, without blocking.
+                let n = unsafe {
+                    libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT)
+                };
+                if n < 0 {
+                    ready.clear_ready();
+                    break;
+                }
+                match PeerMsg::decode(&buf[..n as usize]) {
+                    Some(PeerMsg::Send(id, data)) => {
+                        if let Err(SendError::Overflow) = self.send(id, data) {
+                            crate::php::errors::log_warning(&format!(
+                                "connection#{id} output buffer overflow: a send() forwarded from another worker was dropped"
+                            ));
+                        }
+                    }
+                    Some(PeerMsg::Close(id, reset)) => {
+                        self.close_session(id, -1, reset);
+                    }
+                    None => {}
+                }
+            }
         }
     }
 

@@ -41,6 +41,8 @@ pub struct LoopCtl {
     pub stopping: Cell<bool>,
     /// A bailout was caught: re-raise it once the runtime is gone.
     pub fatal: Cell<bool>,
+    /// Which callback raised the fatal error (`onReceive (fd 3)`), for the worker's report.
+    pub fatal_in: RefCell<Option<String>>,
     /// `exit($code)` ran in a callback.
     pub exit_code: Cell<Option<i32>>,
 }
@@ -158,6 +160,7 @@ fn finish(
         Err(CatchError::Bailout) => {
             if let Some(ctl) = &ctl {
                 ctl.fatal.set(true);
+                *ctl.fatal_in.borrow_mut() = Some(what());
                 ctl.request_stop();
             }
             return Outcome::Stopping;

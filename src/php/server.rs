@@ -21,7 +21,7 @@ use super::timer;
 use crate::codec::{Framing, LengthType};
 use crate::net::{code, EventSink, Listener, Reactor, SendError};
 use crate::options::{Applied, OptValue, Settings};
-use crate::process::{self, SignalGuard};
+use crate::process::{self, Owners, PeerChannel, PeerMsg, SharedStats, SignalGuard};
 
 pub const SWOOLE_BASE: i64 = 1;
 pub const SWOOLE_PROCESS: i64 = 2;
@@ -81,6 +81,35 @@ pub struct Shared {
     length_func: RefCell<Option<Zval>>,
     state: Cell<State>,
     running: RefCell<Option<Rc<Reactor>>>,
+    /// The manager's pid when `worker_num > 1` (0 for a single-process server).
+    manager_pid: Cell<i64>,
+    /// This process's worker id (-1 outside a worker, e.g. in the manager).
+    worker_id: Cell<i64>,
+    worker_num: Cell<i64>,
+    /// Counters shared by the workers, while the manager runs.
+    stats_page: Cell<Option<&'static SharedStats>>,
+    /// Which worker owns which session, with several workers.
+    owners: Cell<Option<&'static Owners>>,
+    /// One datagram channel per worker slot, for forwarded `send()`/`close()`.
+    peers: RefCell<Vec<PeerChannel>>,
+}
+
+impl Shared {
+    /// The channel to the worker that owns session `fd`, when another live worker does.
+    fn remote_owner(&self, fd: i64) -> Option<PeerChannel> {
+        if fd <= 0 {
+            return None;
+        }
+        let pid = self.owners.get()?.owner(fd as u64)?;
+        if pid as i64 == process::getpid() {
+            return None;
+        }
+        let page = self.stats_page.get()?;
+        let n = (self.worker_num.get().max(0) as usize).min(process::MAX_SLOTS);
+        let slot =
+            (0..n).find(|&i| page.pids[i].load(std::sync::atomic::Ordering::Relaxed) == pid)?;
+        self.peers.borrow().get(slot).copied()
+    }
 }
 
 impl Shared {
@@ -269,6 +298,12 @@ impl Server {
                 length_func: RefCell::new(None),
                 state: Cell::new(State::Created),
                 running: RefCell::new(None),
+                manager_pid: Cell::new(0),
+                worker_id: Cell::new(-1),
+                worker_num: Cell::new(1),
+                stats_page: Cell::new(None),
+                owners: Cell::new(None),
+                peers: RefCell::new(Vec::new()),
             }),
         })
     }
@@ -324,12 +359,6 @@ impl Server {
         }
         if (st.open_eof_check || st.open_eof_split) && st.open_length_check {
             warning("open_eof_check/open_eof_split and open_length_check are both enabled: only one framing applies per port, and EOF framing wins (as in Swoole); disable one of them");
-        }
-        if st.worker_num > 1 {
-            warning(&format!(
-                "worker_num={} is not supported yet by swoole-rs: the server runs one worker process",
-                st.worker_num
-            ));
         }
         *sh.settings.borrow_mut() = st;
         *sh.length_func.borrow_mut() = length_func;
@@ -449,6 +478,14 @@ impl Server {
         match reactor.send(fd as u64, &data) {
             Ok(()) => true,
             Err(SendError::NotExist) => {
+                if let Some(peer) = self.shared.remote_owner(fd) {
+                    let ok = data
+                        .chunks(process::PEER_CHUNK)
+                        .all(|c| peer.send(&PeerMsg::Send(fd as u64, c)).is_ok());
+                    if ok {
+                        return true;
+                    }
+                }
                 set_last_error(code::SESSION_NOT_EXIST);
                 false
             }
@@ -473,6 +510,11 @@ impl Server {
             return false;
         };
         if fd <= 0 || !reactor.close_session(fd as u64, -1, reset) {
+            if let Some(peer) = self.shared.remote_owner(fd) {
+                if peer.send(&PeerMsg::Close(fd as u64, reset)).is_ok() {
+                    return true;
+                }
+            }
             set_last_error(code::SESSION_NOT_EXIST);
             return false;
         }
@@ -485,6 +527,7 @@ impl Server {
             return false;
         };
         fd > 0 && reactor.get(fd as u64).is_some_and(|c| !c.is_closing())
+            || self.shared.remote_owner(fd).is_some()
     }
 
     /// Alias of `exists()`.
@@ -523,33 +566,44 @@ impl Server {
         let Some(r) = self.shared.require_running() else {
             return Ok(false_zval());
         };
-        let s = &r.stats;
+        let s = r.stats.shared();
+        let g = |c: &std::sync::atomic::AtomicU64| SharedStats::get(c) as i64;
         let sessions = r.sessions.borrow();
         let mut a = ZendHashTable::new();
-        let conns = sessions.len() as i64;
+        let conns = s.connection_num() as i64;
+        let n = self.shared.worker_num.get();
         let entries: [(&str, i64); 25] = [
-            ("start_time", s.start_time.get()),
+            ("start_time", g(&s.start_time)),
             ("connection_num", conns),
-            ("abort_count", s.abort_count.get() as i64),
-            ("accept_count", s.accept_count.get() as i64),
-            ("close_count", s.close_count.get() as i64),
-            ("worker_num", 1),
+            ("abort_count", g(&s.abort_count)),
+            ("accept_count", g(&s.accept_count)),
+            ("close_count", g(&s.close_count)),
+            ("worker_num", n),
             ("task_worker_num", 0),
             ("user_worker_num", 0),
-            ("idle_worker_num", 1),
-            ("dispatch_count", s.request_count.get() as i64),
-            ("request_count", s.request_count.get() as i64),
-            ("response_count", s.response_count.get() as i64),
-            ("total_recv_bytes", s.total_recv_bytes.get() as i64),
-            ("total_send_bytes", s.total_send_bytes.get() as i64),
+            ("idle_worker_num", n),
+            ("dispatch_count", g(&s.request_count)),
+            ("request_count", g(&s.request_count)),
+            ("response_count", g(&s.response_count)),
+            ("total_recv_bytes", g(&s.total_recv_bytes)),
+            ("total_send_bytes", g(&s.total_send_bytes)),
             ("pipe_packet_msg_id", 0),
             ("concurrency", 0),
-            ("session_round", sessions.last_id() as i64),
+            ("session_round", g(&s.next_session)),
             ("min_fd", sessions.min_id().unwrap_or(0) as i64),
             ("max_fd", sessions.max_id().unwrap_or(0) as i64),
-            ("worker_request_count", s.request_count.get() as i64),
-            ("worker_response_count", s.response_count.get() as i64),
-            ("worker_dispatch_count", s.request_count.get() as i64),
+            (
+                "worker_request_count",
+                r.stats.worker_request_count.get() as i64,
+            ),
+            (
+                "worker_response_count",
+                r.stats.worker_response_count.get() as i64,
+            ),
+            (
+                "worker_dispatch_count",
+                r.stats.worker_request_count.get() as i64,
+            ),
             ("worker_concurrency", 0),
             ("coroutine_num", 0),
             ("coroutine_peek_num", 0),
@@ -570,6 +624,23 @@ impl Server {
     /// Stops the server gracefully: every connection gets onClose, then WorkerStop and
     /// Shutdown run, and `start()` returns true.
     pub fn shutdown(&self) -> bool {
+        let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        if manager > 0 && self.shared.worker_id.get() >= 0 {
+            // A worker asks the manager, which stops every worker.
+            // SAFETY: kill(2) with a pid we recorded before forking.
+            unsafe { libc::kill(manager as libc::pid_t, libc::SIGTERM) };
+            return true;
+        }
+        if manager > 0 {
+            if let Some(ctl) = callback::current() {
+                ctl.request_stop();
+            }
+            return true;
+        }
         if self.shared.reactor().is_none() {
             set_last_error(errors::WRONG_OPERATION);
             return false;
@@ -578,6 +649,24 @@ impl Server {
             ctl.request_stop();
         }
         true
+    }
+
+    /// Restarts every worker, one at a time (SIGUSR1 to the manager). Needs `worker_num > 1`.
+    #[php(defaults(only_reload_taskworker = false))]
+    pub fn reload(&self, only_reload_taskworker: bool) -> bool {
+        let _ = only_reload_taskworker;
+        let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            warning_code(errors::PHP_FATAL_ERROR, "server is not running");
+            return false;
+        }
+        if manager <= 0 {
+            warning("not supported with single process mode");
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        // SAFETY: kill(2) with the manager's pid (our own pid when called in the manager).
+        unsafe { libc::kill(manager as libc::pid_t, libc::SIGUSR1) == 0 }
     }
 
     /// Stops reading from a connection until `resume()`.
@@ -599,26 +688,42 @@ impl Server {
         self.master_pid()
     }
 
-    /// 0: with one worker there is no manager process (as in Swoole's BASE mode).
+    /// The manager's pid with `worker_num > 1`; 0 with one worker (no manager process, as
+    /// in Swoole's BASE mode).
     pub fn get_manager_pid(&self) -> i64 {
-        0
+        self.shared.manager_pid.get()
     }
 
-    /// 0 inside the running server, false outside it.
+    /// This worker's id inside the running server, false outside it.
     pub fn get_worker_id(&self) -> Zval {
         if self.shared.reactor().is_some() {
-            long(0)
+            long(self.shared.worker_id.get())
         } else {
             false_zval()
         }
     }
 
+    /// The pid of worker `$worker_id` (-1: this worker).
     #[php(defaults(worker_id = -1))]
     pub fn get_worker_pid(&self, worker_id: i64) -> Zval {
-        if self.shared.reactor().is_some() && (worker_id == -1 || worker_id == 0) {
-            long(process::getpid())
-        } else {
-            false_zval()
+        if self.shared.reactor().is_none() {
+            return false_zval();
+        }
+        if worker_id == -1 || worker_id == self.shared.worker_id.get() {
+            return long(process::getpid());
+        }
+        let page = self.shared.stats_page.get();
+        match page {
+            Some(p) if worker_id >= 0 && worker_id < self.shared.worker_num.get() => {
+                let pid = p.pids[worker_id as usize % process::MAX_SLOTS]
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                if pid > 0 {
+                    long(pid as i64)
+                } else {
+                    false_zval()
+                }
+            }
+            _ => false_zval(),
         }
     }
 
@@ -664,13 +769,13 @@ impl Server {
 
     #[php(getter, name = "manager_pid")]
     pub fn prop_manager_pid(&self) -> i64 {
-        0
+        self.shared.manager_pid.get()
     }
 
     #[php(getter, name = "worker_id")]
     pub fn prop_worker_id(&self) -> i64 {
         if self.shared.reactor().is_some() {
-            0
+            self.shared.worker_id.get()
         } else {
             -1
         }
@@ -678,7 +783,11 @@ impl Server {
 
     #[php(getter, name = "worker_pid")]
     pub fn prop_worker_pid(&self) -> i64 {
-        self.master_pid()
+        if self.shared.reactor().is_some() {
+            process::getpid()
+        } else {
+            0
+        }
     }
 
     #[php(getter, name = "taskworker")]
@@ -706,8 +815,11 @@ impl Server {
 }
 
 impl Server {
+    /// With workers, the manager is the master (SWOOLE_BASE has no separate master).
     fn master_pid(&self) -> i64 {
-        if self.shared.reactor().is_some() {
+        if self.shared.manager_pid.get() > 0 {
+            self.shared.manager_pid.get()
+        } else if self.shared.reactor().is_some() {
             process::getpid()
         } else {
             0
@@ -883,6 +995,23 @@ impl EventSink for PhpSink {
     }
 }
 
+/// `workerstart` → `onWorkerStart`, for reports.
+fn event_title(event: &str) -> String {
+    const TITLES: &[(&str, &str)] = &[
+        ("start", "onStart"),
+        ("shutdown", "onShutdown"),
+        ("workerstart", "onWorkerStart"),
+        ("workerstop", "onWorkerStop"),
+        ("managerstart", "onManagerStart"),
+        ("managerstop", "onManagerStop"),
+    ];
+    TITLES
+        .iter()
+        .find(|(e, _)| *e == event)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| format!("on{event}"))
+}
+
 fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) {
     if let Some(cb) = sh.callback(event) {
         let mut args: Vec<&dyn IntoZvalDyn> = vec![server];
@@ -891,12 +1020,12 @@ fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) 
             wid = w;
             args.push(&wid);
         }
-        callback::call(&cb, args, &|| format!("on{event}"));
+        callback::call(&cb, args, &|| event_title(event));
     }
 }
 
-fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
-    let settings = sh.settings.borrow().clone();
+/// Takes the bound socket and starts listening (in the process that will fork workers).
+fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
     let socket = sh
         .socket
         .borrow_mut()
@@ -917,15 +1046,104 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
     };
     socket.listen(settings.backlog).map_err(listen_err)?;
     socket.set_nonblocking(true).map_err(listen_err)?;
+    Ok(socket)
+}
+
+fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
+    let settings = sh.settings.borrow().clone();
+    let socket = listen_socket(&sh, &settings)?;
+    if settings.worker_num > 1 {
+        return run_manager(sh, server, framing, socket, settings);
+    }
+    let ctx = WorkerCtx {
+        id: 0,
+        stats: None,
+        fire_start: true,
+        unblock: None,
+    };
+    let end = run_loop(&sh, &server, framing, socket, &ctx)?;
+    sh.state.set(State::Stopped);
+    if sh.sock_type == SOCK_UNIX_STREAM {
+        let _ = std::fs::remove_file(&sh.host);
+    }
+    finish_start(&sh, server, end)
+}
+
+/// What a worker is, for the loop it runs.
+struct WorkerCtx {
+    id: i64,
+    /// The page shared with the other workers (None for a single-process server).
+    stats: Option<&'static SharedStats>,
+    /// Whether this worker fires onStart (the first worker 0 only).
+    fire_start: bool,
+    /// A forked worker starts with every signal blocked (so a SIGTERM sent right after the
+    /// fork is not lost to the default action); this mask is restored once the worker's own
+    /// handlers are installed.
+    unblock: Option<libc::sigset_t>,
+}
+
+/// How an event loop (or the manager) ended.
+struct LoopEnd {
+    fatal: bool,
+    exit_code: Option<i32>,
+    /// The callback that raised the fatal error.
+    fatal_in: Option<String>,
+}
+
+/// After the loop (or the manager) ended in the process that called start(): re-raise a
+/// fatal error, or fire Shutdown and return (re-throwing `exit()` when a callback called it).
+fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
+    if end.fatal {
+        drop(server);
+        // SAFETY: every Rust value that owned PHP data is dropped; re-raise the fatal error so
+        // PHP finishes it as usual (exit status 255).
+        unsafe { ext_php_rs::zend::bailout() };
+    }
+    call_simple(sh, &server, "shutdown", None);
+    if let Some(code) = end.exit_code {
+        extern "C" {
+            fn zend_throw_unwind_exit();
+        }
+        let _ = ExecutorGlobals::get();
+        // SAFETY: sets the exit status and throws PHP's unwind-exit, exactly what exit() does.
+        unsafe {
+            (*ext_php_rs::ffi::ext_php_rs_executor_globals()).exit_status = code;
+            zend_throw_unwind_exit();
+        }
+    }
+    Ok(true)
+}
+
+/// One worker's event loop: runtime, reactor, WorkerStart … WorkerStop, graceful drain.
+fn run_loop(
+    sh: &Rc<Shared>,
+    server: &Zval,
+    framing: Framing,
+    socket: Socket,
+    ctx: &WorkerCtx,
+) -> PhpResult<LoopEnd> {
+    let settings = sh.settings.borrow().clone();
     let server_fd = std::os::fd::AsRawFd::as_raw_fd(&socket);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot create the event loop: {e}"))?;
-    let signals = Rc::new(
-        SignalGuard::install().map_err(|e| format!("cannot install signal handlers: {e}"))?,
+    let signals = SignalGuard::install();
+    if let Some(mask) = &ctx.unblock {
+        process::restore_sigmask(mask);
+    }
+    let signals = Rc::new(signals.map_err(|e| format!("cannot install signal handlers: {e}"))?);
+    let reactor = Reactor::new(
+        settings.clone(),
+        framing,
+        server_fd,
+        sh.port as u16,
+        ctx.stats.map(|s| (s, ctx.id as usize)),
+        ctx.stats.and(sh.owners.get()),
     );
-    let reactor = Reactor::new(settings.clone(), framing, server_fd, sh.port as u16);
+    let peer_rx = ctx
+        .stats
+        .and_then(|_| sh.peers.borrow().get(ctx.id as usize).map(|p| p.rx));
     let sink = Rc::new(PhpSink {
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
@@ -942,12 +1160,13 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
     let ctl = Rc::new(LoopCtl::default());
     callback::set_current(Some(ctl.clone()));
     *sh.running.borrow_mut() = Some(reactor.clone());
+    sh.worker_id.set(ctx.id);
     sh.state.set(State::Running);
-    let unix_path = (sh.sock_type == SOCK_UNIX_STREAM).then(|| sh.host.clone());
+    let unix = sh.sock_type == SOCK_UNIX_STREAM;
 
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
-        let listener = if unix_path.is_some() {
+        let listener = if unix {
             let std_l = std::os::unix::net::UnixListener::from(std::os::fd::OwnedFd::from(socket));
             tokio::net::UnixListener::from_std(std_l).map(Listener::Unix)
         } else {
@@ -962,6 +1181,7 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
             }
         };
         let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
+        let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         let sig_task = tokio::task::spawn_local(async move {
@@ -970,22 +1190,22 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
             }
         });
         timer::enable(true);
-        call_simple(&sh, &server, "start", None);
-        call_simple(
-            &sh,
-            &server,
-            "workerStart".to_ascii_lowercase().as_str(),
-            Some(0),
-        );
+        if ctx.fire_start {
+            call_simple(sh, server, "start", None);
+        }
+        call_simple(sh, server, "workerstart", Some(ctx.id));
         if !ctl.stopping.get() {
             ctl.stop.notified().await;
         }
         reactor.stopping.set(true);
         accept.abort();
         sig_task.abort();
+        if let Some(t) = &peer_task {
+            t.abort();
+        }
         if !ctl.fatal.get() {
             reactor.close_all();
-            call_simple(&sh, &server, "workerstop", Some(0));
+            call_simple(sh, server, "workerstop", Some(ctx.id));
         }
         timer::enable(false);
         if !ctl.fatal.get() {
@@ -999,29 +1219,344 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
     *sh.running.borrow_mut() = None;
     callback::set_current(None);
     drop(signals);
-    sh.state.set(State::Stopped);
-    if let Some(path) = unix_path {
-        let _ = std::fs::remove_file(path);
-    }
-    if ctl.fatal.get() {
-        drop(server);
-        // SAFETY: every Rust value that owned PHP data is dropped; re-raise the fatal error so
-        // PHP finishes it as usual (exit status 255).
-        unsafe { ext_php_rs::zend::bailout() };
-    }
-    call_simple(&sh, &server, "shutdown", None);
-    if let Some(code) = ctl.exit_code.get() {
-        extern "C" {
-            fn zend_throw_unwind_exit();
+    let fatal_in = ctl.fatal_in.borrow_mut().take();
+    Ok(LoopEnd {
+        fatal: ctl.fatal.get(),
+        exit_code: ctl.exit_code.get(),
+        fatal_in,
+    })
+}
+
+extern "C" {
+    fn php_output_end_all();
+    fn php_output_flush_all();
+}
+
+/// A forked worker: runs its loop and terminates the process. It never returns into the
+/// user's script (which would run the code after `start()` once per worker).
+fn worker_main(
+    sh: &Rc<Shared>,
+    server: &Zval,
+    framing: Framing,
+    socket: Socket,
+    ctx: WorkerCtx,
+) -> ! {
+    let code = match run_loop(sh, server, framing, socket, &ctx) {
+        Ok(LoopEnd {
+            fatal: true,
+            fatal_in,
+            ..
+        }) => {
+            process::log_line(&format!(
+                "{}\tERROR\tworker #{} (pid {}) exits after a fatal error in {}; the manager restarts it",
+                process::log_prefix('*', ctx.id),
+                ctx.id,
+                process::getpid(),
+                fatal_in.as_deref().unwrap_or("a callback")
+            ));
+            255
         }
-        let _ = ExecutorGlobals::get();
-        // SAFETY: sets the exit status and throws PHP's unwind-exit, exactly what exit() does.
+        Ok(end) => end.exit_code.unwrap_or(0),
+        Err(e) => {
+            warning(&format!("worker #{} failed to start: {e:?}", ctx.id));
+            255
+        }
+    };
+    // SAFETY: flushes PHP's output buffers and stdio before leaving without PHP's shutdown
+    // (the manager owns the script; this process only served connections).
+    unsafe {
+        php_output_end_all();
+        php_output_flush_all();
+        libc::fflush(std::ptr::null_mut());
+        libc::_exit(code)
+    }
+}
+
+/// A worker slot as the manager sees it.
+struct Slot {
+    pid: i32,
+    started: std::time::Instant,
+    /// Consecutive exits outside shutdown and reload (reset after `RESET_AFTER` of uptime).
+    failures: u32,
+    /// When to fork a replacement (None while a worker runs).
+    restart_at: Option<std::time::Instant>,
+}
+
+/// The manager: the process that called start() with `worker_num > 1`. It forks the
+/// workers (before any runtime or thread exists), supervises them and runs no event loop.
+fn run_manager(
+    sh: Rc<Shared>,
+    server: Zval,
+    framing: Framing,
+    socket: Socket,
+    settings: Settings,
+) -> PhpResult<bool> {
+    use std::time::{Duration, Instant};
+    let n = settings.worker_num as usize;
+    let now_secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let stats = SharedStats::new_shared(settings.start_session_id, now_secs)
+        .map_err(|e| format!("cannot create the shared counters: {e}"))?;
+    let owners =
+        Owners::new_shared().map_err(|e| format!("cannot create the session table: {e}"))?;
+    let peers = (0..n)
+        .map(|_| PeerChannel::new())
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| format!("cannot create the worker channels: {e}"))?;
+    let signals =
+        SignalGuard::install_for(&[libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGCHLD])
+            .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    let ctl = Rc::new(LoopCtl::default());
+    callback::set_current(Some(ctl.clone()));
+    sh.manager_pid.set(process::getpid());
+    sh.worker_num.set(n as i64);
+    sh.stats_page.set(Some(stats));
+    sh.owners.set(Some(owners));
+    *sh.peers.borrow_mut() = peers.clone();
+    sh.state.set(State::Running);
+    call_simple(&sh, &server, "managerstart", None);
+
+    let t0 = Instant::now();
+    let mut slots: Vec<Slot> = (0..n)
+        .map(|_| Slot {
+            pid: 0,
+            started: t0,
+            failures: 0,
+            restart_at: Some(t0),
+        })
+        .collect();
+    let mut start_fired = false;
+    let mut reload_queue: std::collections::VecDeque<usize> = Default::default();
+    let mut reloading: Option<usize> = None;
+    // A worker being reloaded that has not exited by then is killed.
+    let mut reload_deadline: Option<Instant> = None;
+
+    let spawn = |id: usize, fire_start: bool| -> i32 {
+        // Output the manager has buffered must not be flushed again by the child.
+        // SAFETY: flushing PHP's output layers on the PHP thread.
+        unsafe { php_output_flush_all() };
+        let mask = process::block_all_signals();
+        // SAFETY: no runtime and no other thread exist in this process; the child resets
+        // the manager's signal handling before unblocking signals.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: prctl with constant arguments. The worker stops gracefully (SIGTERM,
+            // blocked until its handlers exist) if the manager dies; if it died already, the
+            // worker is alone: leave at once.
+            unsafe {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                if libc::getppid() as i64 != sh.manager_pid.get() {
+                    libc::_exit(0);
+                }
+            }
+            signals.release_in_child();
+            callback::set_current(None);
+            let child_socket = match socket.try_clone() {
+                Ok(s) => s,
+                // SAFETY: leaving the child at once.
+                Err(_) => unsafe { libc::_exit(255) },
+            };
+            worker_main(
+                &sh,
+                &server,
+                framing.clone(),
+                child_socket,
+                WorkerCtx {
+                    id: id as i64,
+                    stats: Some(stats),
+                    fire_start,
+                    unblock: Some(mask),
+                },
+            );
+        }
+        process::restore_sigmask(&mask);
+        if pid > 0 {
+            stats.pids[id % process::MAX_SLOTS].store(pid, std::sync::atomic::Ordering::Relaxed);
+        }
+        pid
+    };
+
+    // Reaps exited workers; returns whether any did.
+    let reap = |slots: &mut Vec<Slot>,
+                shutting_down: bool,
+                reloading: &mut Option<usize>|
+     -> bool {
+        let mut any = false;
+        for (id, slot) in slots.iter_mut().enumerate() {
+            if slot.pid <= 0 {
+                continue;
+            }
+            let mut status = 0;
+            // SAFETY: waiting for our own child.
+            let r = unsafe { libc::waitpid(slot.pid, &mut status, libc::WNOHANG) };
+            if r != slot.pid {
+                continue;
+            }
+            any = true;
+            let pid = slot.pid;
+            slot.pid = 0;
+            stats.connections[id % process::MAX_SLOTS]
+                .store(0, std::sync::atomic::Ordering::Relaxed);
+            stats.pids[id % process::MAX_SLOTS].store(0, std::sync::atomic::Ordering::Relaxed);
+            let exit_code = if libc::WIFEXITED(status) {
+                libc::WEXITSTATUS(status)
+            } else {
+                0
+            };
+            let signal = if libc::WIFSIGNALED(status) {
+                libc::WTERMSIG(status)
+            } else {
+                0
+            };
+            let abnormal = exit_code != 0 || signal != 0;
+            if abnormal {
+                process::log_line(&format!(
+                    "{}\tWARNING\tWorker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={exit_code}, signal={signal}",
+                    process::log_prefix('$', 0)
+                ));
+                if let Some(cb) = sh.callback("workererror") {
+                    let (wid, wpid, code, sig) =
+                        (id as i64, pid as i64, exit_code as i64, signal as i64);
+                    callback::call(&cb, vec![&server, &wid, &wpid, &code, &sig], &|| {
+                        "onWorkerError".to_string()
+                    });
+                }
+            }
+            if shutting_down {
+                continue;
+            }
+            let now = Instant::now();
+            if *reloading == Some(id) {
+                *reloading = None;
+                slot.failures = 0;
+                slot.restart_at = Some(now);
+            } else {
+                // Abnormal or not (a clean exit outside shutdown, e.g. exit(0) or SIGTERM to
+                // the worker alone, is a restart), a worker that keeps exiting backs off.
+                if slot.started.elapsed() >= process::RESET_AFTER {
+                    slot.failures = 0;
+                }
+                slot.failures = slot.failures.saturating_add(1);
+                slot.restart_at = Some(now + process::restart_delay(slot.failures));
+            }
+        }
+        any
+    };
+
+    while !ctl.stopping.get() {
+        let now = Instant::now();
+        for (id, slot) in slots.iter_mut().enumerate() {
+            if slot.pid == 0 && slot.restart_at.is_some_and(|t| t <= now) {
+                let fire = id == 0 && !start_fired;
+                let pid = spawn(id, fire);
+                if pid > 0 {
+                    start_fired |= fire;
+                    slot.pid = pid;
+                    slot.started = now;
+                    slot.restart_at = None;
+                } else {
+                    process::log_line(&format!(
+                        "{}\tWARNING\tManager: fork() failed for worker #{id}: {}",
+                        process::log_prefix('$', 0),
+                        std::io::Error::last_os_error()
+                    ));
+                    slot.failures = slot.failures.saturating_add(1);
+                    slot.restart_at = Some(now + process::restart_delay(slot.failures.max(2)));
+                }
+            }
+        }
+        if reloading.is_none() {
+            while let Some(id) = reload_queue.pop_front() {
+                if slots[id].pid > 0 {
+                    // SAFETY: signalling our own child.
+                    unsafe { libc::kill(slots[id].pid, libc::SIGTERM) };
+                    reloading = Some(id);
+                    reload_deadline =
+                        Some(Instant::now() + settings.max_wait_time + Duration::from_millis(500));
+                    break;
+                }
+            }
+        }
+        if let (Some(id), Some(t)) = (reloading, reload_deadline) {
+            if Instant::now() >= t && slots[id].pid > 0 {
+                // SAFETY: killing our own child, which did not stop within max_wait_time.
+                unsafe { libc::kill(slots[id].pid, libc::SIGKILL) };
+                reload_deadline = None;
+            }
+        }
+        let timeout = slots
+            .iter()
+            .filter(|s| s.pid == 0)
+            .filter_map(|s| s.restart_at)
+            .map(|t| t.saturating_duration_since(Instant::now()))
+            .min()
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
+        for sig in signals.wait_blocking(timeout) {
+            match sig {
+                libc::SIGTERM | libc::SIGINT => ctl.request_stop(),
+                libc::SIGUSR1 if reload_queue.is_empty() && reloading.is_none() => {
+                    reload_queue.extend(0..n);
+                }
+                _ => {}
+            }
+        }
+        reap(&mut slots, false, &mut reloading);
+    }
+
+    // Shutdown: every worker stops gracefully; stragglers are killed after max_wait_time.
+    for slot in &slots {
+        if slot.pid > 0 {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(slot.pid, libc::SIGTERM) };
+        }
+    }
+    let deadline = Instant::now() + settings.max_wait_time + Duration::from_millis(500);
+    while slots.iter().any(|s| s.pid > 0) && Instant::now() < deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        signals.wait_blocking(left.min(Duration::from_millis(50)));
+        reap(&mut slots, true, &mut reloading);
+    }
+    for slot in slots.iter_mut() {
+        if slot.pid > 0 {
+            // SAFETY: killing and reaping our own child.
+            unsafe {
+                libc::kill(slot.pid, libc::SIGKILL);
+                let mut status = 0;
+                libc::waitpid(slot.pid, &mut status, 0);
+            }
+            slot.pid = 0;
+        }
+    }
+    call_simple(&sh, &server, "managerstop", None);
+    callback::set_current(None);
+    drop(signals);
+    sh.stats_page.set(None);
+    sh.owners.set(None);
+    sh.peers.borrow_mut().clear();
+    for p in peers {
+        // SAFETY: closing the channels this manager created; every worker is gone.
         unsafe {
-            (*ext_php_rs::ffi::ext_php_rs_executor_globals()).exit_status = code;
-            zend_throw_unwind_exit();
+            libc::close(p.tx);
+            libc::close(p.rx);
         }
     }
-    Ok(true)
+    sh.state.set(State::Stopped);
+    if sh.sock_type == SOCK_UNIX_STREAM {
+        let _ = std::fs::remove_file(&sh.host);
+    }
+    drop(socket);
+    finish_start(
+        &sh,
+        server,
+        LoopEnd {
+            fatal: ctl.fatal.get(),
+            exit_code: ctl.exit_code.get(),
+            fatal_in: None,
+        },
+    )
 }
 
 /// Iterates the open session ids; also `count()` and `isset($server->connections[$fd])`.
