@@ -85,7 +85,19 @@ impl Stream {
 }
 
 /// Seconds since the epoch, as Swoole reports connection times.
+///
+/// Uses the coarse real-time clock (a few ns, millisecond-level resolution): these times are
+/// read several times per message, and the precise clock showed up as ~7% of the server's
+/// user-space time per request in `perf`. Connection timestamps do not need microseconds.
 pub fn now() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid out-parameter.
+    if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut ts) } == 0 {
+        return ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9;
+    }
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
