@@ -434,6 +434,10 @@ def main():
         if os.path.exists(os.path.join(BENCH, "Cargo.lock")):
             cmd.append("--locked")
         subprocess.run(cmd, check=True)
+        if "swoole-rs" in wanted and "SWOOLE_RS_SO" not in os.environ:
+            log("== building the extension (release)")
+            subprocess.run(["cargo", "build", "--release", "--locked",
+                            "--manifest-path", os.path.join(ROOT, "Cargo.toml")], check=True)
     if not os.access(LOADGEN, os.X_OK):
         sys.exit(f"{LOADGEN} missing: build failed?")
 
