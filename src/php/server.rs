@@ -12,7 +12,7 @@ use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ArrayKey, ZendClassObject, ZendHashTable, ZendStr, Zval};
-use ext_php_rs::zend::{ce, ExecutorGlobals};
+use ext_php_rs::zend::ce;
 use socket2::{Domain, Socket, Type};
 
 use super::callback::{self, Cached, LoopCtl, Outcome};
@@ -1104,7 +1104,6 @@ fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
         extern "C" {
             fn zend_throw_unwind_exit();
         }
-        let _ = ExecutorGlobals::get();
         // SAFETY: sets the exit status and throws PHP's unwind-exit, exactly what exit() does.
         unsafe {
             (*ext_php_rs::ffi::ext_php_rs_executor_globals()).exit_status = code;
