@@ -251,3 +251,26 @@ function kill_pid(int $pid, int $signal = 15): void
 {
     exec('kill -' . $signal . ' ' . $pid);
 }
+
+/** Whether $pid is a live process (a zombie waiting to be reaped counts as gone). */
+function pid_alive(int $pid): bool
+{
+    $st = @file_get_contents("/proc/$pid/stat");
+    if ($st === false) {
+        return false;
+    }
+    return substr($st, strrpos($st, ')') + 2, 1) !== 'Z';
+}
+
+/** Waits until $pid is gone (up to $timeout s); returns whether it is. */
+function wait_pid_gone(int $pid, float $timeout = 5.0): bool
+{
+    $deadline = microtime(true) + $timeout;
+    while (pid_alive($pid)) {
+        if (microtime(true) > $deadline) {
+            return false;
+        }
+        usleep(20000);
+    }
+    return true;
+}

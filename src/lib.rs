@@ -9,9 +9,10 @@
 //!   reports events through a trait; it never sees a PHP value.
 //! - [`process`]: process-level concerns: signals (graceful SIGTERM/SIGINT), pids, the pages
 //!   shared by worker processes (session ids, `stats()` counters, session owners), the
-//!   channels that forward `send()`/`close()` between workers, and the restart back-off. The
-//!   manager loop itself (fork, supervise, reload, shutdown) is in `php::server`, since it
-//!   calls the manager's PHP callbacks.
+//!   channels that forward `send()`/`close()` between workers, the restart back-off and the
+//!   Swoole-format log (`log_file`, `log_level`). The manager loop itself (fork, supervise,
+//!   reload, shutdown, `max_request` recycling) and `daemonize`/`pid_file` are in
+//!   `php::server`, since they call PHP callbacks or run before the workers exist.
 //! - [`php`]: the ext-php-rs surface: `Swoole\Server`, `Swoole\Timer`,
 //!   `Swoole\Connection\Iterator`, `Swoole\Exception`, constants and functions. It converts
 //!   arguments, raises Swoole's warnings and calls user callbacks with the failure policy
@@ -20,8 +21,9 @@
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With
-//! `worker_num > 1`, `start()` forks the workers before any runtime exists; each worker builds
-//! its own runtime and ends with `_exit`, and the manager runs no runtime at all.
+//! `worker_num > 1` (or `max_request > 0`), `start()` forks the workers before any runtime
+//! exists; each worker builds its own runtime and ends with `_exit`, and the manager runs no
+//! runtime at all.
 
 pub mod codec;
 pub mod net;

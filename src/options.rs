@@ -56,6 +56,15 @@ pub struct Settings {
     pub start_session_id: u64,
     pub max_wait_time: Duration,
     pub max_connection: usize,
+    /// Recycle a worker after this many onReceive calls (0: never). Forces a manager.
+    pub max_request: u64,
+    /// `max_request_grace` when given; otherwise see [`Settings::max_request_grace`].
+    pub max_request_grace: Option<u64>,
+    pub daemonize: bool,
+    pub pid_file: Option<String>,
+    pub log_file: Option<String>,
+    /// Swoole log level: DEBUG 0, TRACE 1, INFO 2, NOTICE 3, WARNING 4, ERROR 5, NONE 6.
+    pub log_level: i32,
 }
 
 impl Default for Settings {
@@ -78,9 +87,22 @@ impl Default for Settings {
             start_session_id: 0,
             max_wait_time: Duration::from_secs(3),
             max_connection: 100_000,
+            max_request: 0,
+            max_request_grace: None,
+            daemonize: false,
+            pid_file: None,
+            log_file: None,
+            log_level: LOG_INFO,
         }
     }
 }
+
+/// Swoole's default log level (`SWOOLE_LOG_INFO`).
+pub const LOG_INFO: i32 = 2;
+
+/// Swoole's `SW_WORKER_MIN_REQUEST`: above it, `max_request_grace` defaults to half of
+/// `max_request`.
+const WORKER_MIN_REQUEST: u64 = 10;
 
 /// Swoole options we accept without acting on them: coroutine, task, SSL and logging
 /// settings that have no meaning yet in this implementation. Accepting them keeps existing
@@ -96,14 +118,8 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "task_use_object",
     "task_object",
     "event_object",
-    "max_request",
-    "max_request_grace",
     "dispatch_mode",
     "dispatch_func",
-    "daemonize",
-    "pid_file",
-    "log_file",
-    "log_level",
     "log_date_format",
     "log_date_with_microseconds",
     "log_rotation",
@@ -194,6 +210,17 @@ fn int(key: &str, v: &OptValue) -> Result<i64, String> {
             .and_then(|s| s.trim().parse::<i64>().ok())
             .ok_or_else(|| type_error(key, "int", v)),
         _ => Err(type_error(key, "int", v)),
+    }
+}
+
+fn string(key: &str, v: &OptValue) -> Result<Option<String>, String> {
+    match v {
+        OptValue::Str(s) if s.is_empty() => Ok(None),
+        OptValue::Str(s) => String::from_utf8(s.clone())
+            .map(Some)
+            .map_err(|_| format!("option '{key}' must be valid UTF-8")),
+        OptValue::Null => Ok(None),
+        _ => Err(type_error(key, "string", v)),
     }
 }
 
@@ -312,10 +339,50 @@ impl Settings {
             "max_conn" | "max_connection" => {
                 self.max_connection = int(key, v)?.clamp(1, 1_000_000) as usize
             }
+            "max_request" => self.max_request = int(key, v)?.max(0) as u64,
+            "max_request_grace" => self.max_request_grace = Some(int(key, v)?.max(0) as u64),
+            "daemonize" => self.daemonize = boolean(key, v)?,
+            "pid_file" => self.pid_file = string(key, v)?,
+            "log_file" => self.log_file = string(key, v)?,
+            "log_level" => {
+                let n = int(key, v)?;
+                if !(0..=6).contains(&n) {
+                    return Err(format!(
+                        "option 'log_level' must be between 0 (SWOOLE_LOG_DEBUG) and 6 (SWOOLE_LOG_NONE), {n} given"
+                    ));
+                }
+                self.log_level = n as i32;
+            }
             _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
             _ => return Ok(Applied::Unknown),
         }
         Ok(Applied::Ok)
+    }
+
+    /// The jitter added to `max_request`: `max_request_grace` when set, else (as Swoole)
+    /// `max_request / 2` when `max_request` is above 10, else 0.
+    pub fn max_request_grace(&self) -> u64 {
+        match self.max_request_grace {
+            Some(g) => g,
+            None if self.max_request > WORKER_MIN_REQUEST => self.max_request / 2,
+            None => 0,
+        }
+    }
+
+    /// How many onReceive calls one worker handles before it is recycled (0: unlimited):
+    /// `max_request` plus `random % (grace + 1)`, so workers do not all restart at once.
+    pub fn worker_max_request(&self, random: u64) -> u64 {
+        if self.max_request == 0 {
+            return 0;
+        }
+        let grace = self.max_request_grace();
+        self.max_request + if grace > 0 { random % (grace + 1) } else { 0 }
+    }
+
+    /// Whether `start()` runs a manager: several workers, or workers that get recycled
+    /// (Swoole's `!is_single_worker()`).
+    pub fn needs_manager(&self) -> bool {
+        self.worker_num > 1 || self.max_request > 0
     }
 
     /// The output-queue size at which BufferFull fires: Swoole's default is 80% of
@@ -404,6 +471,55 @@ mod tests {
         assert!(st.apply("open_eof_check", &s("yes")).is_err());
         st.apply("open_eof_check", &OptValue::Int(1)).unwrap();
         assert!(st.open_eof_check);
+    }
+
+    #[test]
+    fn max_request_grace_defaults_like_swoole() {
+        let mut st = Settings::default();
+        assert_eq!(st.worker_max_request(12345), 0);
+        assert!(!st.needs_manager());
+        st.apply("max_request", &OptValue::Int(3)).unwrap();
+        assert!(st.needs_manager());
+        assert_eq!(st.max_request_grace(), 0);
+        assert_eq!(st.worker_max_request(u64::MAX), 3);
+        st.apply("max_request", &OptValue::Int(100)).unwrap();
+        assert_eq!(st.max_request_grace(), 50);
+        for r in 0..200 {
+            let n = st.worker_max_request(r);
+            assert!((100..=150).contains(&n), "{n}");
+        }
+        assert_eq!(st.worker_max_request(50), 150);
+        assert_eq!(st.worker_max_request(51), 100);
+        st.apply("max_request_grace", &OptValue::Int(0)).unwrap();
+        assert_eq!(st.worker_max_request(7), 100);
+        st.apply("max_request_grace", &OptValue::Int(4)).unwrap();
+        assert_eq!(st.worker_max_request(9), 104);
+        st.apply("max_request", &OptValue::Int(-5)).unwrap();
+        assert_eq!(st.max_request, 0);
+        assert!(st.apply("max_request", &s("many")).is_err());
+    }
+
+    #[test]
+    fn process_options_are_type_checked() {
+        let mut st = Settings::default();
+        assert_eq!(st.log_level, 2);
+        st.apply("log_level", &OptValue::Int(5)).unwrap();
+        assert_eq!(st.log_level, 5);
+        assert!(st
+            .apply("log_level", &OptValue::Int(7))
+            .unwrap_err()
+            .contains("between 0"));
+        assert!(st.apply("log_level", &s("loud")).is_err());
+        st.apply("pid_file", &s("/tmp/x.pid")).unwrap();
+        assert_eq!(st.pid_file.as_deref(), Some("/tmp/x.pid"));
+        let err = st.apply("log_file", &OptValue::Int(1)).unwrap_err();
+        assert!(
+            err.contains("'log_file' expects string, int given"),
+            "{err}"
+        );
+        st.apply("daemonize", &OptValue::Bool(true)).unwrap();
+        assert!(st.daemonize);
+        assert!(st.apply("daemonize", &s("yes")).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Process-level concerns: signal handling, pids, the page of counters shared by worker
-//! processes, and the manager's restart back-off.
+//! processes, the manager's restart back-off, and the log (`log_file`, `log_level`).
 //!
 //! PHP CLI has its own signal handlers and `tokio::signal` would chain to them, killing the
 //! process without a graceful shutdown. Instead, while `start()` runs, SIGTERM and SIGINT get
@@ -9,7 +9,7 @@
 
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::unix::AsyncFd;
@@ -197,6 +197,9 @@ pub struct SharedStats {
     pub connections: [AtomicU64; MAX_SLOTS],
     /// Pid of the worker in each slot (0 when none).
     pub pids: [AtomicI32; MAX_SLOTS],
+    /// Set by a worker that stops because it reached `max_request`: the manager replaces it
+    /// at once, without counting the exit as a failure.
+    pub recycled: [AtomicBool; MAX_SLOTS],
 }
 
 impl SharedStats {
@@ -213,6 +216,7 @@ impl SharedStats {
             total_send_bytes: AtomicU64::new(0),
             connections: [const { AtomicU64::new(0) }; MAX_SLOTS],
             pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
+            recycled: [const { AtomicBool::new(false) }; MAX_SLOTS],
         }
     }
 
@@ -435,21 +439,72 @@ pub fn restart_delay(consecutive: u32) -> Duration {
 pub const MAX_RESTART_DELAY: Duration = Duration::from_secs(5);
 pub const RESET_AFTER: Duration = Duration::from_secs(10);
 
-/// Writes one line to stderr in a single write(2), so lines from several processes sharing
-/// the same output do not interleave.
-pub fn log_line(line: &str) {
-    use std::io::Write;
-    let mut s = String::with_capacity(line.len() + 1);
-    s.push_str(line);
-    s.push('\n');
-    let _ = std::io::stderr().write_all(s.as_bytes());
+/// Swoole's log levels (`SWOOLE_LOG_*`).
+pub const LOG_DEBUG: i32 = 0;
+pub const LOG_INFO: i32 = 2;
+pub const LOG_NOTICE: i32 = 3;
+pub const LOG_WARNING: i32 = 4;
+pub const LOG_ERROR: i32 = 5;
+pub const LOG_NONE: i32 = 6;
+
+/// Where the manager's and workers' own log lines go: `log_file` (opened by `start()`,
+/// inherited by the workers) or stderr (-1), and the lowest level written.
+static LOG_FD: AtomicI32 = AtomicI32::new(-1);
+static LOG_LEVEL: AtomicI32 = AtomicI32::new(LOG_INFO);
+
+/// The log destination for this `start()`: `fd` (-1: stderr) and `log_level`.
+pub fn set_log(fd: RawFd, level: i32) {
+    LOG_FD.store(fd, Ordering::Relaxed);
+    LOG_LEVEL.store(level, Ordering::Relaxed);
 }
 
-/// Swoole's log line prefix: `[Y-m-d H:i:s $PID.0]` for the manager (`$`), `*PID.ID` for a
-/// worker (`*`).
-pub fn log_prefix(kind: char, id: i64) -> String {
+/// Restores the defaults (stderr, INFO); returns the log fd that was set, for closing.
+pub fn reset_log() -> RawFd {
+    LOG_LEVEL.store(LOG_INFO, Ordering::Relaxed);
+    LOG_FD.swap(-1, Ordering::Relaxed)
+}
+
+/// Swoole's level names.
+pub fn level_name(level: i32) -> &'static str {
+    match level {
+        LOG_DEBUG => "DEBUG",
+        1 => "TRACE",
+        LOG_INFO => "INFO",
+        LOG_NOTICE => "NOTICE",
+        LOG_WARNING => "WARNING",
+        _ => "ERROR",
+    }
+}
+
+/// Whether a line at `level` is written with `log_level = threshold` (NONE drops everything).
+pub fn log_enabled(level: i32, threshold: i32) -> bool {
+    threshold < LOG_NONE && level >= threshold
+}
+
+/// One log line in Swoole's format: `[date <kind><pid>.<id>]\t<LEVEL>\t<message>\n`.
+pub fn format_log_line(date: &str, kind: char, pid: i64, id: i64, level: i32, msg: &str) -> String {
+    format!("[{date} {kind}{pid}.{id}]\t{}\t{msg}\n", level_name(level))
+}
+
+/// Logs `msg` at `level` as process `kind` (`$` manager, `*` worker) with id `id`, in one
+/// write(2) so lines from several processes sharing the output do not interleave.
+pub fn log(level: i32, kind: char, id: i64, msg: &str) {
+    if !log_enabled(level, LOG_LEVEL.load(Ordering::Relaxed)) {
+        return;
+    }
+    let line = format_log_line(&log_date(), kind, getpid(), id, level, msg);
+    let fd = match LOG_FD.load(Ordering::Relaxed) {
+        -1 => libc::STDERR_FILENO,
+        fd => fd,
+    };
+    // SAFETY: writing a valid buffer to an fd this process owns (O_APPEND for log_file).
+    unsafe { libc::write(fd, line.as_ptr().cast(), line.len()) };
+}
+
+/// Local time as Swoole's default `log_date_format` (`%F %T`).
+fn log_date() -> String {
     // SAFETY: time/localtime_r/strftime with valid local buffers.
-    let date = unsafe {
+    unsafe {
         let t = libc::time(std::ptr::null_mut());
         let mut tm: libc::tm = std::mem::zeroed();
         libc::localtime_r(&t, &mut tm);
@@ -461,8 +516,20 @@ pub fn log_prefix(kind: char, id: i64) -> String {
             &tm,
         );
         String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
-    format!("[{date} {kind}{}.{id}]", getpid())
+    }
+}
+
+/// A cheap per-process random number (for the `max_request` jitter): pid and clock mixed
+/// through splitmix64.
+pub fn random_u64() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut z = t ^ ((getpid() as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
@@ -481,6 +548,30 @@ mod tests {
         assert_eq!(ms(8), 5000);
         assert_eq!(ms(1000), 5000);
         assert_eq!(ms(u32::MAX), 5000);
+    }
+
+    #[test]
+    fn log_lines_use_swoole_format_and_levels() {
+        let l = format_log_line("2026-01-02 03:04:05", '$', 42, 0, LOG_WARNING, "boom");
+        assert_eq!(l, "[2026-01-02 03:04:05 $42.0]\tWARNING\tboom\n");
+        let l = format_log_line("d", '*', 7, 3, LOG_ERROR, "x");
+        assert_eq!(l, "[d *7.3]\tERROR\tx\n");
+        assert_eq!(level_name(LOG_INFO), "INFO");
+        assert_eq!(level_name(LOG_NOTICE), "NOTICE");
+        assert!(log_enabled(LOG_WARNING, LOG_INFO));
+        assert!(log_enabled(LOG_WARNING, LOG_WARNING));
+        assert!(!log_enabled(LOG_WARNING, LOG_ERROR));
+        assert!(log_enabled(LOG_ERROR, LOG_ERROR));
+        assert!(!log_enabled(LOG_ERROR, LOG_NONE));
+        assert!(log_enabled(LOG_DEBUG, LOG_DEBUG));
+        let d = log_date();
+        assert_eq!(d.len(), 19, "{d}");
+    }
+
+    #[test]
+    fn random_numbers_vary() {
+        let a: std::collections::HashSet<u64> = (0..50).map(|_| random_u64()).collect();
+        assert!(a.len() > 40);
     }
 
     #[test]

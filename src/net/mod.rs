@@ -266,6 +266,9 @@ impl Reactor {
     /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
     pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
         loop {
+            if self.stopping.get() {
+                return;
+            }
             if self.above_fair_share() {
                 // Let a less loaded worker take the next connection (they all wait on the same
                 // listening socket); if none does within 1 ms, this one still accepts it.

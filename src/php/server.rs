@@ -81,7 +81,7 @@ pub struct Shared {
     length_func: RefCell<Option<Zval>>,
     state: Cell<State>,
     running: RefCell<Option<Rc<Reactor>>>,
-    /// The manager's pid when `worker_num > 1` (0 for a single-process server).
+    /// The manager's pid when there is one (0 for a single-process server).
     manager_pid: Cell<i64>,
     /// This process's worker id (-1 outside a worker, e.g. in the manager).
     worker_id: Cell<i64>,
@@ -932,9 +932,32 @@ struct PhpSink {
     on_receive: Option<Cached>,
     on_close: Option<Cached>,
     length_func: Option<Cached>,
+    /// This worker's `max_request` (with its jitter); 0 when workers are not recycled.
+    max_request: u64,
 }
 
 impl PhpSink {
+    /// After an onReceive: a worker that reached `max_request` stops gracefully (as on
+    /// SIGTERM) and tells the manager to replace it at once.
+    fn check_max_request(&self) {
+        if self.max_request == 0 {
+            return;
+        }
+        let Some(r) = self.reactor.upgrade() else {
+            return;
+        };
+        if r.stats.worker_request_count.get() < self.max_request || r.stopping.get() {
+            return;
+        }
+        r.stats.shared().recycled[r.stats.slot % process::MAX_SLOTS]
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        // No new connection for this worker: the replacement accepts them.
+        r.stopping.set(true);
+        if let Some(ctl) = callback::current() {
+            ctl.request_stop();
+        }
+    }
+
     /// An exception in a connection's callback costs that connection, not the server.
     fn after(&self, outcome: Outcome, id: u64) {
         if let Outcome::Threw = outcome {
@@ -965,6 +988,7 @@ impl EventSink for PhpSink {
             let out = cb.call(&mut args, &|| format!("onReceive (fd {id})"));
             self.after(out, id);
         }
+        self.check_max_request();
     }
 
     fn on_close(&self, id: u64, reactor_id: i64) {
@@ -1049,11 +1073,107 @@ fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
     Ok(socket)
 }
 
+/// What `start()` set up for the whole server (log destination, pid file); dropped in the
+/// process that called `start()` when the server stops (workers leave with `_exit`).
+struct StartFiles {
+    pid_file: Option<String>,
+}
+
+impl Drop for StartFiles {
+    fn drop(&mut self) {
+        if let Some(p) = self.pid_file.take() {
+            let _ = std::fs::remove_file(p);
+        }
+        let fd = process::reset_log();
+        if fd >= 0 {
+            // SAFETY: closing the log file this start() opened; every worker is gone.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// Opens `log_file` for appending; -1 (stderr) with a warning when it cannot be opened.
+fn open_log_file(path: &str) -> std::os::fd::RawFd {
+    use std::os::fd::IntoRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o644)
+        .open(path)
+    {
+        Ok(f) => f.into_raw_fd(),
+        Err(e) => {
+            warning(&format!(
+                "cannot open log_file [{path}]: {e}; logging to stderr"
+            ));
+            -1
+        }
+    }
+}
+
+/// `daemonize`: the process that called start() forks; the parent leaves at once (exit 0,
+/// without PHP's shutdown: the child owns the script now); the child starts a new session,
+/// keeps its working directory, reads from /dev/null and writes to `log_file` (or /dev/null).
+fn daemonize(log_fd: std::os::fd::RawFd) -> Result<(), String> {
+    // SAFETY: flushing PHP's output layers and stdio on the PHP thread, so nothing buffered is
+    // written twice.
+    unsafe {
+        php_output_flush_all();
+        libc::fflush(std::ptr::null_mut());
+    }
+    // SAFETY: no runtime and no other thread exist yet in this process.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(format!(
+            "daemonize: fork() failed: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    if pid > 0 {
+        // SAFETY: the parent leaves without running PHP's shutdown a second time.
+        unsafe { libc::_exit(0) };
+    }
+    // SAFETY: plain system calls on fds this process owns.
+    unsafe {
+        libc::setsid();
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+        if null >= 0 {
+            libc::dup2(null, libc::STDIN_FILENO);
+        }
+        let out = if log_fd >= 0 { log_fd } else { null };
+        if out >= 0 {
+            libc::dup2(out, libc::STDOUT_FILENO);
+            libc::dup2(out, libc::STDERR_FILENO);
+        }
+        if null > libc::STDERR_FILENO {
+            libc::close(null);
+        }
+    }
+    Ok(())
+}
+
 fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
     let socket = listen_socket(&sh, &settings)?;
-    if settings.worker_num > 1 {
-        return run_manager(sh, server, framing, socket, settings);
+    let log_fd = settings
+        .log_file
+        .as_deref()
+        .map(open_log_file)
+        .unwrap_or(-1);
+    process::set_log(log_fd, settings.log_level);
+    let mut files = StartFiles { pid_file: None };
+    if settings.daemonize {
+        daemonize(log_fd)?;
+    }
+    if let Some(path) = &settings.pid_file {
+        match std::fs::write(path, process::getpid().to_string()) {
+            Ok(()) => files.pid_file = Some(path.clone()),
+            Err(e) => warning(&format!("cannot write pid_file [{path}]: {e}")),
+        }
+    }
+    if settings.needs_manager() {
+        return run_manager(sh, server, framing, socket, settings, files);
     }
     let ctx = WorkerCtx {
         id: 0,
@@ -1066,6 +1186,7 @@ fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool>
     if sh.sock_type == SOCK_UNIX_STREAM {
         let _ = std::fs::remove_file(&sh.host);
     }
+    drop(files);
     finish_start(&sh, server, end)
 }
 
@@ -1154,6 +1275,11 @@ fn run_loop(
             .borrow()
             .as_ref()
             .map(|z| Cached::new(z.shallow_clone())),
+        max_request: if ctx.stats.is_some() {
+            settings.worker_max_request(process::random_u64())
+        } else {
+            0
+        },
     });
     reactor.set_sink(sink);
     let ctl = Rc::new(LoopCtl::default());
@@ -1246,13 +1372,17 @@ fn worker_main(
             fatal_in,
             ..
         }) => {
-            process::log_line(&format!(
-                "{}\tERROR\tworker #{} (pid {}) exits after a fatal error in {}; the manager restarts it",
-                process::log_prefix('*', ctx.id),
+            process::log(
+                process::LOG_ERROR,
+                '*',
                 ctx.id,
-                process::getpid(),
-                fatal_in.as_deref().unwrap_or("a callback")
-            ));
+                &format!(
+                    "worker #{} (pid {}) exits after a fatal error in {}; the manager restarts it",
+                    ctx.id,
+                    process::getpid(),
+                    fatal_in.as_deref().unwrap_or("a callback")
+                ),
+            );
             255
         }
         Ok(end) => end.exit_code.unwrap_or(0),
@@ -1281,14 +1411,16 @@ struct Slot {
     restart_at: Option<std::time::Instant>,
 }
 
-/// The manager: the process that called start() with `worker_num > 1`. It forks the
-/// workers (before any runtime or thread exists), supervises them and runs no event loop.
+/// The manager: the process that called start() with `worker_num > 1` or `max_request`. It
+/// forks the workers (before any runtime or thread exists), supervises them, replaces recycled
+/// ones, and runs no event loop.
 fn run_manager(
     sh: Rc<Shared>,
     server: Zval,
     framing: Framing,
     socket: Socket,
     settings: Settings,
+    files: StartFiles,
 ) -> PhpResult<bool> {
     use std::time::{Duration, Instant};
     let n = settings.worker_num as usize;
@@ -1410,10 +1542,11 @@ fn run_manager(
                 0
             };
             let abnormal = exit_code != 0 || signal != 0;
+            let recycled = stats.recycled[id % process::MAX_SLOTS]
+                .swap(false, std::sync::atomic::Ordering::Relaxed);
             if abnormal {
-                process::log_line(&format!(
-                    "{}\tWARNING\tWorker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={exit_code}, signal={signal}",
-                    process::log_prefix('$', 0)
+                process::log(process::LOG_WARNING, '$', 0, &format!(
+                    "Worker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={exit_code}, signal={signal}"
                 ));
                 if let Some(cb) = sh.callback("workererror") {
                     let (wid, wpid, code, sig) =
@@ -1429,6 +1562,10 @@ fn run_manager(
             let now = Instant::now();
             if *reloading == Some(id) {
                 *reloading = None;
+                slot.failures = 0;
+                slot.restart_at = Some(now);
+            } else if recycled && !abnormal {
+                // Reached max_request: a planned exit, replaced at once.
                 slot.failures = 0;
                 slot.restart_at = Some(now);
             } else {
@@ -1456,11 +1593,15 @@ fn run_manager(
                     slot.started = now;
                     slot.restart_at = None;
                 } else {
-                    process::log_line(&format!(
-                        "{}\tWARNING\tManager: fork() failed for worker #{id}: {}",
-                        process::log_prefix('$', 0),
-                        std::io::Error::last_os_error()
-                    ));
+                    process::log(
+                        process::LOG_WARNING,
+                        '$',
+                        0,
+                        &format!(
+                            "Manager: fork() failed for worker #{id}: {}",
+                            std::io::Error::last_os_error()
+                        ),
+                    );
                     slot.failures = slot.failures.saturating_add(1);
                     slot.restart_at = Some(now + process::restart_delay(slot.failures.max(2)));
                 }
@@ -1547,6 +1688,7 @@ fn run_manager(
         let _ = std::fs::remove_file(&sh.host);
     }
     drop(socket);
+    drop(files);
     finish_start(
         &sh,
         server,
