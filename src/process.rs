@@ -1,7 +1,7 @@
 //! Process-level concerns: signal handling, pids, the page of counters shared by worker
 //! processes, the manager's restart back-off, and the log (`log_file`, `log_level`).
 //!
-//! PHP CLI has its own signal handlers and `tokio::signal` would chain to them, killing the
+//! PHP CLI has its own signal handlers and tokio's signal module would chain to them, killing the
 //! process without a graceful shutdown. Instead, while `start()` runs, SIGTERM and SIGINT get
 //! an async-signal-safe handler that writes the signal number to a pipe watched by the loop;
 //! the previous actions are restored when `start()` returns. SIGPIPE is ignored meanwhile
@@ -223,22 +223,7 @@ impl SharedStats {
     /// A fresh copy in a shared anonymous mapping, inherited by children forked afterwards.
     /// The mapping is never unmapped: it is one page-sized block per multi-worker `start()`.
     pub fn new_shared(start_session_id: u64, start_time: u64) -> io::Result<&'static SharedStats> {
-        let size = std::mem::size_of::<SharedStats>();
-        // SAFETY: an anonymous shared mapping of `size` bytes; checked for MAP_FAILED.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                size,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let p = p.cast::<SharedStats>();
+        let p = map_shared(std::mem::size_of::<SharedStats>())?.cast::<SharedStats>();
         // SAFETY: the mapping is page-aligned, large enough and writable; atomics are valid
         // to share between processes through a MAP_SHARED mapping.
         unsafe {
@@ -268,6 +253,26 @@ impl SharedStats {
     }
 }
 
+/// An anonymous `MAP_SHARED` mapping (zero-filled, never unmapped): created before forking so
+/// every worker sees the same memory.
+fn map_shared(size: usize) -> io::Result<*mut libc::c_void> {
+    // SAFETY: a fresh anonymous mapping of `size` bytes; checked for MAP_FAILED.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(p)
+}
+
 /// Which worker process owns a session: a table in a shared mapping, indexed by session id
 /// modulo its size. An entry packs `id << 22 | pid` (Linux pids fit in 22 bits); a closed
 /// session's entry is cleared, and a dead worker's sessions no longer match a live pid.
@@ -280,23 +285,10 @@ const PID_BITS: u32 = 22;
 
 impl Owners {
     pub fn new_shared() -> io::Result<&'static Owners> {
-        let size = std::mem::size_of::<Owners>();
-        // SAFETY: an anonymous shared mapping, zero-filled by the kernel: all-zero atomics are
-        // valid (empty entries). Checked for MAP_FAILED; never unmapped.
-        unsafe {
-            let p = libc::mmap(
-                std::ptr::null_mut(),
-                size,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            );
-            if p == libc::MAP_FAILED {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(&*p.cast::<Owners>())
-        }
+        let p = map_shared(std::mem::size_of::<Owners>())?;
+        // SAFETY: the mapping is zero-filled by the kernel, and all-zero atomics are valid
+        // (empty entries); it is never unmapped.
+        Ok(unsafe { &*p.cast::<Owners>() })
     }
 
     fn entry(id: u64, pid: i32) -> u64 {
