@@ -13,7 +13,7 @@ need_packages() {
     command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
     command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
     [ -f /usr/lib/php/20220829/build/run-tests.php ] || missing+=(php8.2-dev)
-    ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+    compgen -G '/usr/lib/llvm-*/lib/libclang-[0-9]*.so*' >/dev/null || compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || missing+=(libclang-dev)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "== installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
