@@ -278,6 +278,34 @@ fn map_shared(size: usize) -> io::Result<*mut libc::c_void> {
 /// session's entry is cleared, and a dead worker's sessions no longer match a live pid.
 pub struct Owners {
     slots: [AtomicU64; OWNER_SLOTS],
+    /// What `getClientInfo()` reports, published by the owner so any worker can read it.
+    info: [SessionInfo; OWNER_SLOTS],
+}
+
+/// One session's connection details in the shared table. Each field is its own atomic (no
+/// torn values); `id` is stored last on publish and cleared on close, and a reader checks it
+/// before and after reading, so it never mixes two sessions that shared a slot.
+#[derive(Default)]
+struct SessionInfo {
+    id: AtomicU64,
+    ip: [AtomicU64; 2],
+    /// remote_port (16 bits) | worker_id (16) | socket_fd (32)
+    port_wid_fd: AtomicU64,
+    connect_time: AtomicU64,
+    last_recv_time: AtomicU64,
+    last_send_time: AtomicU64,
+}
+
+/// Connection details of a session owned by another worker (see [`Owners::info`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteInfo {
+    pub remote_ip: String,
+    pub remote_port: u16,
+    pub worker_id: u16,
+    pub socket_fd: i32,
+    pub connect_time: f64,
+    pub last_recv_time: f64,
+    pub last_send_time: f64,
 }
 
 pub const OWNER_SLOTS: usize = 1 << 16;
@@ -300,12 +328,87 @@ impl Owners {
     }
 
     pub fn clear(&self, id: u64, pid: i32) {
+        let _ = self
+            .info_slot(id)
+            .id
+            .compare_exchange(id, 0, Ordering::Release, Ordering::Relaxed);
         let _ = self.slots[id as usize % OWNER_SLOTS].compare_exchange(
             Self::entry(id, pid),
             0,
             Ordering::Relaxed,
             Ordering::Relaxed,
         );
+    }
+
+    fn info_slot(&self, id: u64) -> &SessionInfo {
+        &self.info[id as usize % OWNER_SLOTS]
+    }
+
+    /// Publishes a new session's details (by its owner, at accept).
+    pub fn publish(&self, id: u64, ip: &str, port: u16, worker_id: u16, socket_fd: i32, t: f64) {
+        let s = self.info_slot(id);
+        let bytes = match ip.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => v4.to_ipv6_mapped().octets(),
+            Ok(std::net::IpAddr::V6(v6)) => v6.octets(),
+            Err(_) => [0; 16],
+        };
+        s.ip[0].store(
+            u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
+            Ordering::Relaxed,
+        );
+        s.ip[1].store(
+            u64::from_be_bytes(bytes[8..].try_into().unwrap_or_default()),
+            Ordering::Relaxed,
+        );
+        s.port_wid_fd.store(
+            (port as u64) << 48 | (worker_id as u64) << 32 | socket_fd as u32 as u64,
+            Ordering::Relaxed,
+        );
+        s.connect_time.store(t.to_bits(), Ordering::Relaxed);
+        s.last_recv_time.store(0f64.to_bits(), Ordering::Relaxed);
+        s.last_send_time.store(0f64.to_bits(), Ordering::Relaxed);
+        s.id.store(id, Ordering::Release);
+    }
+
+    /// Records activity on a published session (by its owner).
+    pub fn touch(&self, id: u64, recv: Option<f64>, send: Option<f64>) {
+        let s = self.info_slot(id);
+        if s.id.load(Ordering::Relaxed) != id {
+            return;
+        }
+        if let Some(t) = recv {
+            s.last_recv_time.store(t.to_bits(), Ordering::Relaxed);
+        }
+        if let Some(t) = send {
+            s.last_send_time.store(t.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// Details of session `id` as its owner published them, if it is still open.
+    pub fn info(&self, id: u64) -> Option<RemoteInfo> {
+        let s = self.info_slot(id);
+        if id == 0 || s.id.load(Ordering::Acquire) != id {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&s.ip[0].load(Ordering::Relaxed).to_be_bytes());
+        bytes[8..].copy_from_slice(&s.ip[1].load(Ordering::Relaxed).to_be_bytes());
+        let v6 = std::net::Ipv6Addr::from(bytes);
+        let remote_ip = match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => v6.to_string(),
+        };
+        let pwf = s.port_wid_fd.load(Ordering::Relaxed);
+        let info = RemoteInfo {
+            remote_ip,
+            remote_port: (pwf >> 48) as u16,
+            worker_id: (pwf >> 32) as u16,
+            socket_fd: pwf as u32 as i32,
+            connect_time: f64::from_bits(s.connect_time.load(Ordering::Relaxed)),
+            last_recv_time: f64::from_bits(s.last_recv_time.load(Ordering::Relaxed)),
+            last_send_time: f64::from_bits(s.last_send_time.load(Ordering::Relaxed)),
+        };
+        (s.id.load(Ordering::Acquire) == id).then_some(info)
     }
 
     /// The pid of the process owning session `id`, if it is open.
@@ -526,6 +629,29 @@ pub fn random_u64() -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn session_info_round_trip_and_clear() {
+        let o = Owners::new_shared().expect("mmap");
+        o.set(70_000, 1234);
+        o.publish(70_000, "127.0.0.1", 40_000, 1, 17, 1_700_000_000.5);
+        o.touch(70_000, Some(1_700_000_001.0), Some(1_700_000_002.0));
+        let i = o.info(70_000).expect("published");
+        assert_eq!(i.remote_ip, "127.0.0.1");
+        assert_eq!((i.remote_port, i.worker_id, i.socket_fd), (40_000, 1, 17));
+        assert_eq!(
+            (i.connect_time, i.last_recv_time, i.last_send_time),
+            (1_700_000_000.5, 1_700_000_001.0, 1_700_000_002.0)
+        );
+        // Another session id in the same slot does not read this one's details.
+        assert_eq!(o.info(70_000 + OWNER_SLOTS as u64), None);
+        o.publish(2, "::1", 1, 0, 3, 0.0);
+        assert_eq!(o.info(2).map(|i| i.remote_ip), Some("::1".to_string()));
+        o.clear(70_000, 1234);
+        assert_eq!(o.info(70_000), None);
+        assert_eq!(o.owner(70_000), None);
+    }
+
     use super::*;
 
     #[test]

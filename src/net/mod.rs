@@ -350,6 +350,14 @@ impl Reactor {
         SharedStats::add(self.stats.slot_connections(), 1);
         if let Some(o) = self.stats.owners {
             o.set(id, self.stats.pid);
+            o.publish(
+                id,
+                &conn.remote_ip,
+                conn.remote_port,
+                self.stats.slot as u16,
+                conn.socket_fd,
+                t,
+            );
         }
         SharedStats::add(&self.stats.shared().accept_count, 1);
         self.live_tasks.set(self.live_tasks.get() + 1);
@@ -372,6 +380,9 @@ impl Reactor {
                     let t = now();
                     conn.last_recv_time.set(t);
                     conn.last_dispatch_time.set(t);
+                    if let Some(o) = self.stats.owners {
+                        o.touch(conn.id, Some(t), None);
+                    }
                     if let Err((code, msg)) = self.deliver(&conn, n, decoder.as_mut()) {
                         if let Some(sink) = self.sink() {
                             sink.on_protocol_error(conn.id, code, msg);
@@ -513,7 +524,11 @@ impl Reactor {
                     } else {
                         conn.out_offset.set(off + n);
                     }
-                    conn.last_send_time.set(now());
+                    let t = now();
+                    conn.last_send_time.set(t);
+                    if let Some(o) = self.stats.owners {
+                        o.touch(conn.id, None, Some(t));
+                    }
                 }
                 Poll::Ready(_) => {
                     out.clear();
@@ -566,7 +581,11 @@ impl Reactor {
             }
             if written > 0 {
                 SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
-                conn.last_send_time.set(now());
+                let t = now();
+                conn.last_send_time.set(t);
+                if let Some(o) = self.stats.owners {
+                    o.touch(conn.id, None, Some(t));
+                }
             }
         } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
             // Like Swoole, the limit applies to what is already queued, so one large send

@@ -871,11 +871,47 @@ fn bind_unix(path: &str) -> std::io::Result<(Socket, i64)> {
     Ok((socket, 0))
 }
 
+/// `getClientInfo()` for a session owned by another worker, from what its owner published in
+/// the shared session table (queue sizes are the owner's business and read as 0).
+fn remote_client_info(sh: &Shared, r: &Reactor, fd: i64) -> PhpResult<Option<Zval>> {
+    if fd <= 0 || sh.remote_owner(fd).is_none() {
+        return Ok(None);
+    }
+    let Some(info) = sh.owners.get().and_then(|o| o.info(fd as u64)) else {
+        return Ok(None);
+    };
+    let mut a = ZendHashTable::new();
+    a.insert("server_port", r.server_port as i64)?;
+    a.insert("server_fd", r.server_fd as i64)?;
+    a.insert("socket_fd", info.socket_fd as i64)?;
+    a.insert("socket_type", sh.sock_type)?;
+    a.insert("remote_port", info.remote_port as i64)?;
+    a.insert("remote_ip", info.remote_ip.as_str())?;
+    a.insert("reactor_id", info.worker_id as i64)?;
+    a.insert("connect_time", info.connect_time as i64)?;
+    a.insert(
+        "last_time",
+        info.last_recv_time.max(info.connect_time) as i64,
+    )?;
+    a.insert("last_recv_time", info.last_recv_time)?;
+    a.insert("last_send_time", info.last_send_time)?;
+    a.insert("last_dispatch_time", info.last_recv_time)?;
+    a.insert("close_errno", 0i64)?;
+    a.insert("recv_queued_bytes", 0i64)?;
+    a.insert("send_queued_bytes", 0i64)?;
+    let mut z = Zval::new();
+    z.set_hashtable(a);
+    Ok(Some(z))
+}
+
 fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
     let Some(r) = sh.require_running() else {
         return Ok(false_zval());
     };
     let Some(c) = (fd > 0).then(|| r.get(fd as u64)).flatten() else {
+        if let Some(remote) = remote_client_info(sh, &r, fd)? {
+            return Ok(remote);
+        }
         set_last_error(code::SESSION_NOT_EXIST);
         return Ok(false_zval());
     };
