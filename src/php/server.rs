@@ -871,72 +871,96 @@ fn bind_unix(path: &str) -> std::io::Result<(Socket, i64)> {
     Ok((socket, 0))
 }
 
-/// `getClientInfo()` for a session owned by another worker, from what its owner published in
-/// the shared session table (queue sizes are the owner's business and read as 0).
-fn remote_client_info(sh: &Shared, r: &Reactor, fd: i64) -> PhpResult<Option<Zval>> {
-    if fd <= 0 || sh.remote_owner(fd).is_none() {
-        return Ok(None);
+/// What `getClientInfo()` reports, whichever worker owns the session.
+struct ClientInfo {
+    socket_fd: i64,
+    remote_port: i64,
+    remote_ip: String,
+    /// The owning worker's id, as Swoole's BASE mode reports it.
+    reactor_id: i64,
+    connect_time: f64,
+    last_recv_time: f64,
+    last_send_time: f64,
+    last_dispatch_time: f64,
+    recv_queued_bytes: i64,
+    send_queued_bytes: i64,
+}
+
+impl ClientInfo {
+    /// Swoole's keys, in Swoole's order.
+    fn into_zval(self, sh: &Shared, r: &Reactor) -> PhpResult<Zval> {
+        let mut a = ZendHashTable::new();
+        a.insert("server_port", r.server_port as i64)?;
+        a.insert("server_fd", r.server_fd as i64)?;
+        a.insert("socket_fd", self.socket_fd)?;
+        a.insert("socket_type", sh.sock_type)?;
+        a.insert("remote_port", self.remote_port)?;
+        a.insert("remote_ip", self.remote_ip.as_str())?;
+        a.insert("reactor_id", self.reactor_id)?;
+        a.insert("connect_time", self.connect_time as i64)?;
+        a.insert(
+            "last_time",
+            self.last_recv_time.max(self.connect_time) as i64,
+        )?;
+        a.insert("last_recv_time", self.last_recv_time)?;
+        a.insert("last_send_time", self.last_send_time)?;
+        a.insert("last_dispatch_time", self.last_dispatch_time)?;
+        a.insert("close_errno", 0i64)?;
+        a.insert("recv_queued_bytes", self.recv_queued_bytes)?;
+        a.insert("send_queued_bytes", self.send_queued_bytes)?;
+        let mut z = Zval::new();
+        z.set_hashtable(a);
+        Ok(z)
     }
-    let Some(info) = sh.owners.get().and_then(|o| o.info(fd as u64)) else {
-        return Ok(None);
-    };
-    let mut a = ZendHashTable::new();
-    a.insert("server_port", r.server_port as i64)?;
-    a.insert("server_fd", r.server_fd as i64)?;
-    a.insert("socket_fd", info.socket_fd as i64)?;
-    a.insert("socket_type", sh.sock_type)?;
-    a.insert("remote_port", info.remote_port as i64)?;
-    a.insert("remote_ip", info.remote_ip.as_str())?;
-    a.insert("reactor_id", info.worker_id as i64)?;
-    a.insert("connect_time", info.connect_time as i64)?;
-    a.insert(
-        "last_time",
-        info.last_recv_time.max(info.connect_time) as i64,
-    )?;
-    a.insert("last_recv_time", info.last_recv_time)?;
-    a.insert("last_send_time", info.last_send_time)?;
-    a.insert("last_dispatch_time", info.last_recv_time)?;
-    a.insert("close_errno", 0i64)?;
-    a.insert("recv_queued_bytes", 0i64)?;
-    a.insert("send_queued_bytes", 0i64)?;
-    let mut z = Zval::new();
-    z.set_hashtable(a);
-    Ok(Some(z))
+}
+
+/// A session owned by another worker, from what its owner published in the shared session
+/// table (queue sizes are the owner's business and read as 0).
+fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
+    if fd <= 0 || sh.remote_owner(fd).is_none() {
+        return None;
+    }
+    let info = sh.owners.get()?.info(fd as u64)?;
+    Some(ClientInfo {
+        socket_fd: info.socket_fd as i64,
+        remote_port: info.remote_port as i64,
+        remote_ip: info.remote_ip,
+        reactor_id: info.worker_id as i64,
+        connect_time: info.connect_time,
+        last_recv_time: info.last_recv_time,
+        last_send_time: info.last_send_time,
+        last_dispatch_time: info.last_recv_time,
+        recv_queued_bytes: 0,
+        send_queued_bytes: 0,
+    })
 }
 
 fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
     let Some(r) = sh.require_running() else {
         return Ok(false_zval());
     };
-    let Some(c) = (fd > 0).then(|| r.get(fd as u64)).flatten() else {
-        if let Some(remote) = remote_client_info(sh, &r, fd)? {
-            return Ok(remote);
+    let local = (fd > 0)
+        .then(|| r.get(fd as u64))
+        .flatten()
+        .map(|c| ClientInfo {
+            socket_fd: c.socket_fd as i64,
+            remote_port: c.remote_port as i64,
+            remote_ip: c.remote_ip.clone(),
+            reactor_id: r.stats.slot as i64,
+            connect_time: c.connect_time,
+            last_recv_time: c.last_recv_time.get(),
+            last_send_time: c.last_send_time.get(),
+            last_dispatch_time: c.last_dispatch_time.get(),
+            recv_queued_bytes: c.recv_queued.get() as i64,
+            send_queued_bytes: c.send_queued() as i64,
+        });
+    match local.or_else(|| remote_client_info(sh, fd)) {
+        Some(info) => info.into_zval(sh, &r),
+        None => {
+            set_last_error(code::SESSION_NOT_EXIST);
+            Ok(false_zval())
         }
-        set_last_error(code::SESSION_NOT_EXIST);
-        return Ok(false_zval());
-    };
-    let mut a = ZendHashTable::new();
-    a.insert("server_port", r.server_port as i64)?;
-    a.insert("server_fd", r.server_fd as i64)?;
-    a.insert("socket_fd", c.socket_fd as i64)?;
-    a.insert("socket_type", sh.sock_type)?;
-    a.insert("remote_port", c.remote_port as i64)?;
-    a.insert("remote_ip", c.remote_ip.as_str())?;
-    a.insert("reactor_id", 0i64)?;
-    a.insert("connect_time", c.connect_time as i64)?;
-    a.insert(
-        "last_time",
-        c.last_recv_time.get().max(c.connect_time) as i64,
-    )?;
-    a.insert("last_recv_time", c.last_recv_time.get())?;
-    a.insert("last_send_time", c.last_send_time.get())?;
-    a.insert("last_dispatch_time", c.last_dispatch_time.get())?;
-    a.insert("close_errno", 0i64)?;
-    a.insert("recv_queued_bytes", c.recv_queued.get() as i64)?;
-    a.insert("send_queued_bytes", c.send_queued() as i64)?;
-    let mut z = Zval::new();
-    z.set_hashtable(a);
-    Ok(z)
+    }
 }
 
 fn client_list(sh: &Shared, start_fd: i64, find_count: i64) -> Zval {
