@@ -259,7 +259,7 @@ def write_markdown(path, meta, summary, servers, scenarios, skipped):
         L.append(f"- **{srv}**: skipped — {why}")
     L.append("")
 
-    def table(title, key, digits, note=""):
+    def table(title, key, digits, note="", cell=None):
         L.append(f"### {title}")
         L.append("")
         if note:
@@ -271,7 +271,10 @@ def write_markdown(path, meta, summary, servers, scenarios, skipped):
             cells = []
             for srv in servers:
                 s = summary[f"{srv}/{scen[0]}"]
-                cells.append(fmt(s[key], digits) if s["ok_rounds"] else "failed")
+                if cell:
+                    cells.append(cell(s))
+                else:
+                    cells.append(fmt(s[key], digits) if s["ok_rounds"] else "failed")
             L.append(f"| {scen[1]} | " + " | ".join(cells) + " |")
         L.append("")
 
@@ -290,17 +293,9 @@ def write_markdown(path, meta, summary, servers, scenarios, skipped):
     table("p99 latency µs (lower is better)", "p99_us", 0,
           "Closed loop: a saturated server queues requests, so p99 mostly reflects its throughput.")
 
-    L.append("### Peak RSS MiB (VmHWM of the server process)")
-    L.append("")
-    L.append("| scenario | " + " | ".join(servers) + " |")
-    L.append("|---|" + "---:|" * len(servers))
-    for scen in scenarios:
-        cells = []
-        for srv in servers:
-            v = summary[f"{srv}/{scen[0]}"]["peak_rss_kib"]
-            cells.append(fmt(v / 1024, 1) if v else "—")
-        L.append(f"| {scen[1]} | " + " | ".join(cells) + " |")
-    L.append("")
+    # Peak RSS is kept even for failed rounds: it is the maximum over every round.
+    table("Peak RSS MiB (VmHWM of the server process)", "peak_rss_kib", 1,
+          cell=lambda s: fmt(s["peak_rss_kib"] / 1024, 1) if s["peak_rss_kib"] else "—")
 
     L.append("### Details per scenario")
     L.append("")
