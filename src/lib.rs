@@ -30,6 +30,7 @@ pub mod net;
 pub mod options;
 pub mod php;
 pub mod process;
+pub mod shm;
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ModuleEntry;

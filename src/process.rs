@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use tokio::io::unix::AsyncFd;
 
+use crate::shm::{Mapping, ShmSafe};
+
 /// Write end of the signal pipe, read by the handler (which may only touch atomics).
 static SIGNAL_PIPE_WR: AtomicI32 = AtomicI32::new(-1);
 
@@ -220,16 +222,13 @@ impl SharedStats {
         }
     }
 
-    /// A fresh copy in a shared anonymous mapping, inherited by children forked afterwards.
-    /// The mapping is never unmapped: it is one page-sized block per multi-worker `start()`.
+    /// A fresh page in a shared mapping, inherited by children forked afterwards. It is
+    /// never unmapped: one small block per multi-worker `start()`.
     pub fn new_shared(start_session_id: u64, start_time: u64) -> io::Result<&'static SharedStats> {
-        let p = map_shared(std::mem::size_of::<SharedStats>())?.cast::<SharedStats>();
-        // SAFETY: the mapping is page-aligned, large enough and writable; atomics are valid
-        // to share between processes through a MAP_SHARED mapping.
-        unsafe {
-            p.write(SharedStats::new(start_session_id, start_time));
-            Ok(&*p)
-        }
+        let s = Mapping::leak_zeroed::<SharedStats>()?;
+        s.next_session.store(start_session_id, Ordering::Relaxed);
+        s.start_time.store(start_time, Ordering::Relaxed);
+        Ok(s)
     }
 
     pub fn add(c: &AtomicU64, by: u64) {
@@ -253,25 +252,8 @@ impl SharedStats {
     }
 }
 
-/// An anonymous `MAP_SHARED` mapping (zero-filled, never unmapped): created before forking so
-/// every worker sees the same memory.
-fn map_shared(size: usize) -> io::Result<*mut libc::c_void> {
-    // SAFETY: a fresh anonymous mapping of `size` bytes; checked for MAP_FAILED.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            size,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(p)
-}
+// SAFETY: only atomics; all-zero is a valid (empty) page.
+unsafe impl ShmSafe for SharedStats {}
 
 /// Which worker process owns a session: a table in a shared mapping, indexed by session id
 /// modulo its size. An entry packs `id << 22 | pid` (Linux pids fit in 22 bits); a closed
@@ -308,15 +290,15 @@ pub struct RemoteInfo {
     pub last_send_time: f64,
 }
 
+// SAFETY: only atomics; all-zero entries are empty slots.
+unsafe impl ShmSafe for Owners {}
+
 pub const OWNER_SLOTS: usize = 1 << 16;
 const PID_BITS: u32 = 22;
 
 impl Owners {
     pub fn new_shared() -> io::Result<&'static Owners> {
-        let p = map_shared(std::mem::size_of::<Owners>())?;
-        // SAFETY: the mapping is zero-filled by the kernel, and all-zero atomics are valid
-        // (empty entries); it is never unmapped.
-        Ok(unsafe { &*p.cast::<Owners>() })
+        Mapping::leak_zeroed::<Owners>()
     }
 
     fn entry(id: u64, pid: i32) -> u64 {
