@@ -60,7 +60,7 @@ unsafe fn info_row(k: &std::ffi::CStr, v: &std::ffi::CStr) {
 
 /// MINIT: classes that `#[php_class]` cannot express.
 unsafe extern "C" fn module_startup(_type: i32, _module_number: i32) -> i32 {
-    match php::server::register_exception_class() {
+    match php::exception::register_exception_class() {
         Ok(()) => 0,
         Err(_) => -1,
     }

@@ -2,7 +2,9 @@
 //! Thin on purpose: it converts arguments, raises Swoole's warnings and delegates.
 
 pub mod callback;
+pub mod convert;
 pub mod errors;
+pub mod exception;
 pub mod server;
 pub mod timer;
 

@@ -1,0 +1,584 @@
+//! The reactor proper: the accept loop, one task per connection (read, frame, deliver,
+//! flush), `send()`/`close()`/pause, calls forwarded by other workers, and graceful drain.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::RawFd;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::ReadBuf;
+use tokio::sync::Notify;
+
+use super::conn::{set_linger_zero, Conn, Stream};
+use super::session::SessionTable;
+use super::{code, now, EventSink, Listener};
+use crate::codec::{Decoder, FrameError, Framing};
+use crate::options::Settings;
+use crate::process::{Owners, SharedStats, MAX_SLOTS};
+
+/// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
+pub const READ_BUF: usize = 64 * 1024;
+
+/// Counters behind `stats()`: server-wide ones in [`SharedStats`] (a shared mapping when
+/// there are several workers), and this worker's own.
+pub struct Stats {
+    shared: StatsRef,
+    /// Who owns which session, with several workers.
+    pub owners: Option<&'static Owners>,
+    pid: i32,
+    /// This worker's slot in the shared page (its worker id).
+    pub slot: usize,
+    pub worker_request_count: Cell<u64>,
+    pub worker_response_count: Cell<u64>,
+}
+
+enum StatsRef {
+    Owned(Box<SharedStats>),
+    Mapped(&'static SharedStats),
+}
+
+impl Stats {
+    pub fn shared(&self) -> &SharedStats {
+        match &self.shared {
+            StatsRef::Owned(b) => b,
+            StatsRef::Mapped(r) => r,
+        }
+    }
+
+    fn slot_connections(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.shared().connections[self.slot % MAX_SLOTS]
+    }
+}
+
+fn bump(c: &Cell<u64>, by: u64) {
+    c.set(c.get().wrapping_add(by));
+}
+
+/// Why `send()` failed, mapped to Swoole error codes by the PHP layer.
+#[derive(Debug, PartialEq)]
+pub enum SendError {
+    NotExist,
+    Closed,
+    Overflow,
+}
+
+pub struct Reactor {
+    pub sessions: RefCell<SessionTable<Rc<Conn>>>,
+    pub stats: Stats,
+    pub settings: Settings,
+    framing: Framing,
+    sink: RefCell<Option<Rc<dyn EventSink>>>,
+    read_buf: RefCell<Vec<u8>>,
+    live_tasks: Cell<usize>,
+    tasks_done: Notify,
+    /// Set when shutdown begins: no new connection is served after it.
+    pub stopping: Cell<bool>,
+    pub server_fd: RawFd,
+    pub server_port: u16,
+}
+
+impl Reactor {
+    pub fn new(
+        settings: Settings,
+        framing: Framing,
+        server_fd: RawFd,
+        server_port: u16,
+        shared: Option<(&'static SharedStats, usize)>,
+        owners: Option<&'static Owners>,
+    ) -> Rc<Self> {
+        let (shared, slot) = match shared {
+            Some((s, slot)) => (StatsRef::Mapped(s), slot),
+            None => (
+                StatsRef::Owned(Box::new(SharedStats::new(
+                    settings.start_session_id,
+                    now() as u64,
+                ))),
+                0,
+            ),
+        };
+        let st = Stats {
+            shared,
+            owners,
+            // SAFETY: getpid has no preconditions.
+            pid: unsafe { libc::getpid() },
+            slot,
+            worker_request_count: Cell::new(0),
+            worker_response_count: Cell::new(0),
+        };
+        Rc::new(Reactor {
+            sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
+            stats: st,
+            settings,
+            framing,
+            sink: RefCell::new(None),
+            read_buf: RefCell::new(vec![0; READ_BUF]),
+            live_tasks: Cell::new(0),
+            tasks_done: Notify::new(),
+            stopping: Cell::new(false),
+            server_fd,
+            server_port,
+        })
+    }
+
+    pub fn set_sink(&self, sink: Rc<dyn EventSink>) {
+        *self.sink.borrow_mut() = Some(sink);
+    }
+
+    /// Drops the sink (and the PHP values it holds) before the engine tears down.
+    pub fn clear_sink(&self) {
+        self.sink.borrow_mut().take();
+    }
+
+    fn sink(&self) -> Option<Rc<dyn EventSink>> {
+        self.sink.borrow().clone()
+    }
+
+    /// Reports a problem through the sink (which runs on this thread, like everything here).
+    fn warn(&self, message: &str) {
+        if let Some(sink) = self.sink() {
+            sink.on_warning(message);
+        }
+    }
+
+    pub fn get(&self, id: u64) -> Option<Rc<Conn>> {
+        self.sessions.borrow().get(id)
+    }
+
+    /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
+    pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
+        loop {
+            if self.stopping.get() {
+                return;
+            }
+            if self.above_fair_share() {
+                // Let a less loaded worker take the next connection (they all wait on the same
+                // listening socket); if none does within 1 ms, this one still accepts it.
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let accepted = listener.accept(self.settings.open_tcp_nodelay).await;
+            if self.stopping.get() {
+                return;
+            }
+            match accepted {
+                Ok((stream, ip, port)) => self.clone().admit(stream, ip, port),
+                Err(e) => {
+                    self.warn(&format!("accept() failed: {e}; retrying in 100 ms"));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    /// With several workers: whether this one holds clearly more than its share of the
+    /// server's open connections.
+    fn above_fair_share(&self) -> bool {
+        let n = self.settings.worker_num as u64;
+        if n <= 1 || matches!(self.stats.shared, StatsRef::Owned(_)) {
+            return false;
+        }
+        let mine = self.sessions.borrow().len() as u64;
+        let total = self.stats.shared().connection_num();
+        mine > total / n + 4
+    }
+
+    fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
+        if self.sessions.borrow().len() >= self.settings.max_connection {
+            SharedStats::add(&self.stats.shared().abort_count, 1);
+            self.warn(&format!(
+                "too many connections [{}], max_connection is {}",
+                self.sessions.borrow().len(),
+                self.settings.max_connection
+            ));
+            return;
+        }
+        let id = self.stats.shared().next_id();
+        let t = now();
+        let conn = Rc::new(Conn {
+            id,
+            socket_fd: stream.raw_fd(),
+            remote_ip,
+            remote_port,
+            connect_time: t,
+            last_recv_time: Cell::new(0.0),
+            last_send_time: Cell::new(0.0),
+            last_dispatch_time: Cell::new(0.0),
+            out: RefCell::new(VecDeque::new()),
+            out_offset: Cell::new(0),
+            out_bytes: Cell::new(0),
+            recv_queued: Cell::new(0),
+            closing: Cell::new(false),
+            reset: Cell::new(false),
+            paused: Cell::new(false),
+            waker: RefCell::new(None),
+        });
+        self.sessions.borrow_mut().insert(id, conn.clone());
+        SharedStats::add(self.stats.slot_connections(), 1);
+        if let Some(o) = self.stats.owners {
+            o.set(id, self.stats.pid);
+            o.publish(
+                id,
+                &conn.remote_ip,
+                conn.remote_port,
+                self.stats.slot as u16,
+                conn.socket_fd,
+                t,
+            );
+        }
+        SharedStats::add(&self.stats.shared().accept_count, 1);
+        self.live_tasks.set(self.live_tasks.get() + 1);
+        tokio::task::spawn_local(self.run_conn(conn, stream));
+    }
+
+    async fn run_conn(self: Rc<Self>, conn: Rc<Conn>, mut stream: Stream) {
+        if let Some(sink) = self.sink() {
+            sink.on_connect(conn.id);
+        }
+        let mut decoder = match self.framing {
+            Framing::Raw => None,
+            ref f => Some(Decoder::new(f.clone(), self.settings.package_max_length)),
+        };
+        loop {
+            let ev = poll_fn(|cx| self.poll_conn(&conn, &mut stream, cx)).await;
+            match ev {
+                ConnEvent::Data(n) => {
+                    SharedStats::add(&self.stats.shared().total_recv_bytes, n as u64);
+                    let t = now();
+                    conn.last_recv_time.set(t);
+                    conn.last_dispatch_time.set(t);
+                    if let Some(o) = self.stats.owners {
+                        o.touch(conn.id, Some(t), None);
+                    }
+                    if let Err((code, msg)) = self.deliver(&conn, n, decoder.as_mut()) {
+                        if let Some(sink) = self.sink() {
+                            sink.on_protocol_error(conn.id, code, msg);
+                        }
+                        self.close_session(conn.id, 0, false);
+                    }
+                }
+                ConnEvent::PeerClosed => {
+                    self.close_session(conn.id, 0, false);
+                }
+                ConnEvent::Finished => break,
+            }
+        }
+        if conn.reset.get() {
+            set_linger_zero(stream.raw_fd());
+        }
+        drop(stream);
+        self.live_tasks.set(self.live_tasks.get() - 1);
+        if self.live_tasks.get() == 0 {
+            self.tasks_done.notify_waiters();
+        }
+    }
+
+    /// Hands `n` freshly read bytes (in the shared read buffer) to the sink, framed.
+    fn deliver(
+        &self,
+        conn: &Conn,
+        n: usize,
+        decoder: Option<&mut Decoder>,
+    ) -> Result<(), (i64, String)> {
+        let Some(sink) = self.sink() else {
+            return Ok(());
+        };
+        let Some(decoder) = decoder else {
+            // Raw: one onReceive per read. The buffer stays borrowed during the callback;
+            // nothing a callback can do reads from a socket.
+            let buf = self.read_buf.borrow();
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
+            sink.on_receive(conn.id, &buf[..n]);
+            return Ok(());
+        };
+        decoder.push(&self.read_buf.borrow()[..n]);
+        let custom = matches!(self.framing, Framing::Custom);
+        let dispatch = |packet: &[u8]| {
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
+            conn.last_dispatch_time.set(now());
+            sink.on_receive(conn.id, packet);
+        };
+        loop {
+            if conn.is_closing() {
+                return Ok(());
+            }
+            // The packet is lent straight from the decoder's buffer: one copy, into PHP's string.
+            let mut result = decoder.next_packet_with(dispatch).map(|p| p.is_some());
+            if matches!(result, Ok(false)) && custom && decoder.wants_custom_length() {
+                let answer = sink.custom_length(conn.id, decoder.buffered());
+                result = decoder.apply_custom_length(answer).map(|p| {
+                    p.as_deref().map(dispatch);
+                    p.is_some()
+                });
+            }
+            conn.recv_queued.set(decoder.buffered_len());
+            match result {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(FrameError::TooLarge { length, max }) => {
+                    return Err((
+                        code::PACKAGE_LENGTH_TOO_LARGE,
+                        format!(
+                            "the received packet length {length} is too large (package_max_length is {max}), remote_addr={}:{}",
+                            conn.remote_ip, conn.remote_port
+                        ),
+                    ))
+                }
+                Err(FrameError::Malformed { buffered }) => {
+                    return Err((
+                        code::PACKAGE_MALFORMED_DATA,
+                        format!(
+                            "received {buffered} bytes of malformed data, remote_addr={}:{}",
+                            conn.remote_ip, conn.remote_port
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn poll_conn(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Poll<ConnEvent> {
+        // Flush queued output first: it was accepted by send() before anything we read now.
+        if conn.out_bytes.get() > 0 && !conn.reset.get() {
+            if let Err(()) = self.poll_flush(conn, stream, cx) {
+                if !conn.is_closing() {
+                    return Poll::Ready(ConnEvent::PeerClosed);
+                }
+                return Poll::Ready(ConnEvent::Finished);
+            }
+        }
+        if conn.is_closing() {
+            if conn.reset.get() || conn.out_bytes.get() == 0 {
+                return Poll::Ready(ConnEvent::Finished);
+            }
+        } else if !conn.paused.get() {
+            let mut buf = self.read_buf.borrow_mut();
+            let mut rb = ReadBuf::new(&mut buf[..]);
+            match stream.poll_read(cx, &mut rb) {
+                Poll::Ready(Ok(())) => {
+                    let n = rb.filled().len();
+                    return Poll::Ready(if n == 0 {
+                        ConnEvent::PeerClosed
+                    } else {
+                        ConnEvent::Data(n)
+                    });
+                }
+                Poll::Ready(Err(_)) => return Poll::Ready(ConnEvent::PeerClosed),
+                Poll::Pending => {}
+            }
+        }
+        let mut w = conn.waker.borrow_mut();
+        if !w.as_ref().is_some_and(|old| old.will_wake(cx.waker())) {
+            *w = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+
+    /// Writes queued output until the kernel refuses more. `Err` means the peer is gone.
+    fn poll_flush(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Result<(), ()> {
+        let mut out = conn.out.borrow_mut();
+        while let Some(front) = out.front() {
+            let off = conn.out_offset.get();
+            match stream.poll_write(cx, &front[off..]) {
+                Poll::Ready(Ok(n)) if n > 0 => {
+                    SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
+                    conn.out_bytes.set(conn.out_bytes.get() - n);
+                    if off + n == front.len() {
+                        out.pop_front();
+                        conn.out_offset.set(0);
+                    } else {
+                        conn.out_offset.set(off + n);
+                    }
+                    let t = now();
+                    conn.last_send_time.set(t);
+                    if let Some(o) = self.stats.owners {
+                        o.touch(conn.id, None, Some(t));
+                    }
+                }
+                Poll::Ready(_) => {
+                    out.clear();
+                    conn.out_bytes.set(0);
+                    conn.out_offset.set(0);
+                    return Err(());
+                }
+                Poll::Pending => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends now if the queue is empty (one `send(2)`, no task wake-up), queues the rest.
+    pub fn send(&self, id: u64, data: &[u8]) -> Result<(), SendError> {
+        let conn = self.get(id).ok_or(SendError::NotExist)?;
+        if conn.is_closing() {
+            return Err(SendError::Closed);
+        }
+        let mut written = 0;
+        if conn.out_bytes.get() == 0 {
+            loop {
+                let rest = &data[written..];
+                // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
+                let n = unsafe {
+                    libc::send(
+                        conn.socket_fd,
+                        rest.as_ptr().cast(),
+                        rest.len(),
+                        libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                    )
+                };
+                if n >= 0 {
+                    written += n as usize;
+                    if written == data.len() {
+                        break;
+                    }
+                    continue;
+                }
+                let err = io::Error::last_os_error();
+                match err.kind() {
+                    io::ErrorKind::Interrupted => continue,
+                    io::ErrorKind::WouldBlock => break,
+                    // The reader task notices the dead peer and runs onClose.
+                    _ => {
+                        conn.wake();
+                        return Err(SendError::Closed);
+                    }
+                }
+            }
+            if written > 0 {
+                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
+                let t = now();
+                conn.last_send_time.set(t);
+                if let Some(o) = self.stats.owners {
+                    o.touch(conn.id, None, Some(t));
+                }
+            }
+        } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
+            // Like Swoole, the limit applies to what is already queued, so one large send
+            // on an idle connection is always accepted whole.
+            return Err(SendError::Overflow);
+        }
+        SharedStats::add(&self.stats.shared().response_count, 1);
+        bump(&self.stats.worker_response_count, 1);
+        if written < data.len() {
+            conn.out.borrow_mut().push_back(data[written..].to_vec());
+            conn.out_bytes
+                .set(conn.out_bytes.get() + data.len() - written);
+            conn.wake();
+        }
+        Ok(())
+    }
+
+    /// Starts closing a session: runs onClose (once), removes it from the table, and lets its
+    /// task flush (or drop, with `reset`) and close the socket. Returns false if the session
+    /// is unknown or already closing.
+    pub fn close_session(&self, id: u64, reactor_id: i64, reset: bool) -> bool {
+        let Some(conn) = self.get(id) else {
+            return false;
+        };
+        if conn.closing.replace(true) {
+            return false;
+        }
+        conn.reset.set(reset);
+        if let Some(sink) = self.sink() {
+            sink.on_close(id, reactor_id);
+        }
+        if self.sessions.borrow_mut().remove(id).is_some() {
+            self.stats
+                .slot_connections()
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(o) = self.stats.owners {
+                o.clear(id, self.stats.pid);
+            }
+        }
+        SharedStats::add(&self.stats.shared().close_count, 1);
+        conn.wake();
+        true
+    }
+
+    pub fn set_paused(&self, id: u64, paused: bool) -> bool {
+        match self.get(id) {
+            Some(c) if !c.is_closing() => {
+                c.paused.set(paused);
+                c.wake();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Serves `send()`/`close()` forwarded by other workers for sessions this one owns,
+    /// read from this worker's datagram socket `fd` until the task is aborted.
+    pub async fn peer_loop(self: Rc<Self>, fd: RawFd) {
+        use crate::process::channel::{decode, HEADER_LEN, MAX_PAYLOAD};
+        use crate::process::PeerMsg;
+        // SAFETY: the fd stays open for the life of the process (created by the manager
+        // before forking); the registration is dropped when this task ends.
+        let Ok(afd) = (unsafe { tokio::io::unix::AsyncFd::register(fd) }) else {
+            return;
+        };
+        let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
+        loop {
+            let Ok(mut ready) = afd.readable().await else {
+                return;
+            };
+            loop {
+                // SAFETY: receiving into a valid buffer from our own socket, without blocking.
+                let n = unsafe {
+                    libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT)
+                };
+                if n < 0 {
+                    ready.clear_ready();
+                    break;
+                }
+                let Some(frame) = decode(&buf[..n as usize]) else {
+                    continue;
+                };
+                match PeerMsg::from_frame(&frame) {
+                    PeerMsg::Send(id, data) => {
+                        if let Err(SendError::Overflow) = self.send(id, data) {
+                            self.warn(&format!(
+                                "connection#{id} output buffer overflow: a send() forwarded from another worker was dropped"
+                            ));
+                        }
+                    }
+                    PeerMsg::Close(id, reset) => {
+                        self.close_session(id, -1, reset);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes every open session (each gets its onClose with reactor id -1), as graceful
+    /// shutdown does.
+    pub fn close_all(&self) {
+        let ids = self.sessions.borrow().ids();
+        for id in ids {
+            self.close_session(id, -1, false);
+        }
+    }
+
+    /// Waits until every connection task has flushed and closed its socket, up to `limit`.
+    pub async fn drain(&self, limit: Duration) {
+        let wait = async {
+            while self.live_tasks.get() > 0 {
+                let n = self.tasks_done.notified();
+                if self.live_tasks.get() == 0 {
+                    break;
+                }
+                n.await;
+            }
+        };
+        let _ = tokio::time::timeout(limit, wait).await;
+    }
+}
+
+enum ConnEvent {
+    Data(usize),
+    PeerClosed,
+    Finished,
+}

@@ -1,0 +1,99 @@
+//! `Swoole\Connection\Iterator` (`$server->connections`): the open session ids, with
+//! `count()` and `isset($server->connections[$fd])`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+use ext_php_rs::zend::ce;
+
+use super::info::client_info;
+use super::state::Shared;
+use crate::php::convert::{false_zval, fd_arg, long};
+
+/// Iterates the open session ids; also `count()` and `isset($server->connections[$fd])`.
+#[php_class]
+#[php(name = "Swoole\\Connection\\Iterator")]
+#[php(implements(ce = ce::iterator, stub = "\\Iterator"))]
+#[php(implements(ce = ce::arrayaccess, stub = "\\ArrayAccess"))]
+#[php(implements(ce = ce::countable, stub = "\\Countable"))]
+pub struct ConnectionIterator {
+    pub(super) shared: Option<Rc<Shared>>,
+    pub(super) ids: RefCell<Vec<u64>>,
+    pub(super) pos: Cell<usize>,
+}
+
+#[php_impl]
+impl ConnectionIterator {
+    pub fn __construct() -> PhpResult<Self> {
+        Err(PhpException::new(
+            "please use the Swoole\\Server->connections".into(),
+            0,
+            ce::error(),
+        ))
+    }
+
+    pub fn rewind(&self) {
+        let ids = self
+            .shared
+            .as_ref()
+            .and_then(|s| s.reactor())
+            .map(|r| r.sessions.borrow().ids())
+            .unwrap_or_default();
+        *self.ids.borrow_mut() = ids;
+        self.pos.set(0);
+    }
+
+    pub fn next(&self) {
+        self.pos.set(self.pos.get() + 1);
+    }
+
+    pub fn current(&self) -> Zval {
+        self.ids
+            .borrow()
+            .get(self.pos.get())
+            .map(|id| long(*id as i64))
+            .unwrap_or_default()
+    }
+
+    pub fn key(&self) -> i64 {
+        self.pos.get() as i64
+    }
+
+    pub fn valid(&self) -> bool {
+        self.pos.get() < self.ids.borrow().len()
+    }
+
+    pub fn count(&self) -> i64 {
+        self.shared
+            .as_ref()
+            .and_then(|s| s.reactor())
+            .map(|r| r.sessions.borrow().len() as i64)
+            .unwrap_or(0)
+    }
+
+    pub fn offset_exists(&self, fd: &Zval) -> bool {
+        let Some(sh) = &self.shared else { return false };
+        let (Some(r), Some(fd)) = (sh.reactor(), fd_arg(fd)) else {
+            return false;
+        };
+        fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing())
+    }
+
+    pub fn offset_get(&self, fd: &Zval) -> PhpResult<Zval> {
+        let Some(sh) = &self.shared else {
+            return Ok(false_zval());
+        };
+        client_info(sh, fd_arg(fd).unwrap_or(0))
+    }
+
+    pub fn offset_set(&self, fd: &Zval, value: &Zval) {
+        let _ = (fd, value);
+    }
+
+    pub fn offset_unset(&self, fd: &Zval) {
+        let _ = fd;
+    }
+}

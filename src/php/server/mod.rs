@@ -1,0 +1,609 @@
+//! `Swoole\Server`: the class and its methods. Each method converts its arguments, raises
+//! Swoole's warnings and delegates; the rooms beside this file hold the rest:
+//!
+//! - [`state`]: what a server object owns, and the queries every method needs.
+//! - [`lifecycle`]: `start()` and everything until it returns (loop, manager glue, files).
+//! - [`sink`]: events, one place each (connection events and lifecycle callbacks).
+//! - [`info`]: `getClientInfo()`, `getClientList()`, `stats()`.
+//! - [`connections`]: `$server->connections` (`Swoole\Connection\Iterator`).
+//! - [`port`]: `Swoole\Server\Port` (`$server->ports`).
+
+mod connections;
+mod info;
+mod lifecycle;
+mod port;
+mod sink;
+mod state;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ArrayKey, ZendClassObject, ZendHashTable, Zval};
+use ext_php_rs::zend::ce;
+
+pub use connections::ConnectionIterator;
+pub use port::Port;
+pub use state::{
+    SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM, SWOOLE_BASE,
+    SWOOLE_PROCESS,
+};
+
+use super::callback;
+use super::convert::{false_zval, fd_arg, long, opt_value, zval_bytes};
+use super::errors::{self, set_last_error, warning, warning_code};
+use super::exception::swoole_exception;
+use crate::net::{code, listener, SendError};
+use crate::options::{Applied, Settings};
+use crate::process::{self, PeerMsg};
+use info::{client_info, client_list};
+use state::{Shared, State, EVENTS};
+
+/// A TCP/unix server with Swoole's API. See README for what differs from Swoole.
+#[php_class]
+#[php(name = "Swoole\\Server")]
+pub struct Server {
+    shared: Rc<Shared>,
+}
+
+#[php_impl]
+impl Server {
+    /// Binds the listening socket. A bind failure throws `Swoole\Exception` with the errno as code.
+    #[php(defaults(port = 0, mode = 1, sock_type = 1))]
+    pub fn __construct(host: String, port: i64, mode: i64, sock_type: i64) -> PhpResult<Self> {
+        if mode != SWOOLE_BASE && mode != SWOOLE_PROCESS {
+            set_last_error(errors::INVALID_PARAMS);
+            return Err(PhpException::new(
+                format!("invalid $mode parameters {mode}"),
+                0,
+                ce::error(),
+            ));
+        }
+        let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
+        if !unix && !(0..=65535).contains(&port) {
+            set_last_error(errors::SERVER_INVALID_LISTEN_PORT);
+            return Err(swoole_exception(
+                format!(
+                    "failed to listen server port[{host}:{port}], Error: invalid port [{port}]"
+                ),
+                errors::SERVER_INVALID_LISTEN_PORT,
+            ));
+        }
+        let socket = match sock_type {
+            SOCK_TCP | SOCK_TCP6 => listener::bind_tcp(&host, port, sock_type == SOCK_TCP6),
+            SOCK_UNIX_STREAM => listener::bind_unix(&host),
+            SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM => {
+                return Err(swoole_exception(
+                    "UDP and unix datagram servers are not supported yet by swoole-rs; use SWOOLE_SOCK_TCP, SWOOLE_SOCK_TCP6 or SWOOLE_SOCK_UNIX_STREAM".into(),
+                    507,
+                ))
+            }
+            _ => {
+                set_last_error(errors::INVALID_PARAMS);
+                return Err(PhpException::new(
+                    format!("invalid $sock_type parameters {sock_type}"),
+                    0,
+                    ce::value_error(),
+                ));
+            }
+        };
+        let (socket, port) = socket.map_err(|e| {
+            let errno = e.raw_os_error().unwrap_or(0) as i64;
+            set_last_error(errno);
+            swoole_exception(
+                format!(
+                    "failed to listen server port[{host}:{port}], Error: {}[{errno}]",
+                    errors::strerror(errno)
+                ),
+                errno,
+            )
+        })?;
+        Ok(Server {
+            shared: Rc::new(Shared {
+                host,
+                port,
+                mode,
+                sock_type,
+                socket: RefCell::new(Some(socket)),
+                settings: RefCell::new(Settings::default()),
+                setting: RefCell::new(None),
+                callbacks: RefCell::new(HashMap::new()),
+                length_func: RefCell::new(None),
+                state: Cell::new(State::Created),
+                running: RefCell::new(None),
+                manager_pid: Cell::new(0),
+                worker_id: Cell::new(-1),
+                worker_num: Cell::new(1),
+                stats_page: Cell::new(None),
+                owners: Cell::new(None),
+                peers: RefCell::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
+    /// Swoole); values of the wrong type or out of range throw, naming the option.
+    pub fn set(&self, settings: &ZendHashTable) -> PhpResult<bool> {
+        let sh = &self.shared;
+        if sh.state.get() == State::Running {
+            warning("server is running, unable to execute Swoole\\Server->set");
+            return Ok(false);
+        }
+        let mut st = sh.settings.borrow().clone();
+        let mut length_func = sh.length_func.borrow().as_ref().map(|z| z.shallow_clone());
+        for (key, value) in settings.iter() {
+            let key = match key {
+                ArrayKey::Long(i) => i.to_string(),
+                ArrayKey::String(s) => s,
+                ArrayKey::Str(s) => s.to_string(),
+                ArrayKey::ZendString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+            };
+            if key == "package_length_func" {
+                if value.is_null() {
+                    length_func = None;
+                } else if value.is_callable() {
+                    length_func = Some(value.shallow_clone());
+                } else {
+                    return Err(PhpException::new(
+                        "Swoole\\Server::set(): option 'package_length_func' expects a callable"
+                            .into(),
+                        0,
+                        ce::type_error(),
+                    ));
+                }
+                continue;
+            }
+            match st.apply(&key, &opt_value(value)) {
+                Ok(Applied::Ok) => {}
+                Ok(Applied::Unknown) => warning(&format!("unsupported option [{key}]")),
+                Err(msg) => {
+                    let class = if msg.contains(" expects ") {
+                        ce::type_error()
+                    } else {
+                        ce::value_error()
+                    };
+                    return Err(PhpException::new(
+                        format!("Swoole\\Server::set(): {msg}"),
+                        0,
+                        class,
+                    ));
+                }
+            }
+        }
+        if (st.open_eof_check || st.open_eof_split) && st.open_length_check {
+            warning("open_eof_check/open_eof_split and open_length_check are both enabled: only one framing applies per port, and EOF framing wins (as in Swoole); disable one of them");
+        }
+        *sh.settings.borrow_mut() = st;
+        *sh.length_func.borrow_mut() = length_func;
+        // Merge into $server->setting.
+        let mut merged = match sh.setting.borrow_mut().take() {
+            Some(z) => z
+                .array()
+                .map(|a| a.to_owned())
+                .unwrap_or_else(ZendHashTable::new),
+            None => ZendHashTable::new(),
+        };
+        for (key, value) in settings.iter() {
+            let v = value.shallow_clone();
+            match key {
+                ArrayKey::Long(i) => merged.insert_at_index(i, v)?,
+                ArrayKey::String(s) => merged.insert(s.as_str(), v)?,
+                ArrayKey::Str(s) => merged.insert(s, v)?,
+                ArrayKey::ZendString(s) => {
+                    merged.insert(String::from_utf8_lossy(s.as_bytes()).as_ref(), v)?
+                }
+            }
+        }
+        let mut z = Zval::new();
+        z.set_hashtable(merged);
+        *sh.setting.borrow_mut() = Some(z);
+        Ok(true)
+    }
+
+    /// Registers an event callback (name case-insensitive, without the `on` prefix).
+    pub fn on(&self, event_name: &str, callback: &Zval) -> bool {
+        let sh = &self.shared;
+        if sh.state.get() == State::Running {
+            warning("server is running, unable to register event callback function");
+            return false;
+        }
+        let lower = event_name.to_ascii_lowercase();
+        let Some(name) = EVENTS.iter().find(|e| **e == lower) else {
+            warning_code(
+                errors::PHP_RUNTIME_NOTICE,
+                &format!("unknown event types[{event_name}]"),
+            );
+            return false;
+        };
+        if !callback.is_callable() {
+            warning_code(errors::PHP_RUNTIME_NOTICE, "illegal callback function");
+            return false;
+        }
+        sh.callbacks
+            .borrow_mut()
+            .insert(name, callback.shallow_clone());
+        true
+    }
+
+    /// The callback registered for an event, or null.
+    pub fn get_callback(&self, event_name: &str) -> Zval {
+        let lower = event_name.to_ascii_lowercase();
+        self.shared.callback(&lower).unwrap_or_default()
+    }
+
+    /// Runs the event loop until shutdown (SIGTERM, SIGINT or `shutdown()`); returns true.
+    pub fn start(self_: &mut ZendClassObject<Server>) -> PhpResult<bool> {
+        let sh = self_.shared.clone();
+        match sh.state.get() {
+            State::Running => {
+                warning("The server is running, unable to execute Swoole\\Server->start()");
+                return Ok(false);
+            }
+            State::Stopped => {
+                warning("The server have been shutdown, unable to execute Swoole\\Server->start()");
+                return Ok(false);
+            }
+            State::Created => {}
+        }
+        if callback::current().is_some() {
+            warning("another Swoole\\Server is already running in this process; only one event loop can run at a time");
+            return Ok(false);
+        }
+        if sh.is_stream() && sh.callback("receive").is_none() {
+            ext_php_rs::error::php_error(
+                &ext_php_rs::flags::ErrorType::Error,
+                "require onReceive callback",
+            );
+            return Ok(false);
+        }
+        let framing = sh
+            .framing()
+            .map_err(|m| PhpException::new(m, 0, ce::value_error()))?;
+        let mut server_zv = Zval::new();
+        server_zv.set_object(self_.get_mut_zend_obj());
+        lifecycle::run_server(sh, server_zv, framing)
+    }
+
+    /// Sends data to a connection. Binary-safe; false with `getLastError()` 1005 if the
+    /// session does not exist.
+    #[php(optional = "server_socket")]
+    pub fn send(&self, fd: &Zval, send_data: &Zval, server_socket: Option<i64>) -> bool {
+        let _ = server_socket;
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        let Some(fd) = fd_arg(fd) else {
+            warning_code(errors::INVALID_PARAMS, "fd can not be null");
+            return false;
+        };
+        if fd <= 0 {
+            warning_code(errors::INVALID_PARAMS, &format!("invalid fd[{fd}]"));
+            return false;
+        }
+        let Some(data) = zval_bytes(send_data) else {
+            warning_code(errors::INVALID_PARAMS, "the data sent must be a string");
+            return false;
+        };
+        if data.is_empty() {
+            warning_code(errors::NO_PAYLOAD, "the data sent must not be empty");
+            return false;
+        }
+        match reactor.send(fd as u64, &data) {
+            Ok(()) => true,
+            Err(SendError::NotExist) => {
+                if let Some(peer) = self.shared.remote_owner(fd) {
+                    let src = self.shared.worker_id.get().max(0) as u16;
+                    if peer
+                        .send_peer(src, &PeerMsg::Send(fd as u64, &data))
+                        .is_ok()
+                    {
+                        return true;
+                    }
+                }
+                set_last_error(code::SESSION_NOT_EXIST);
+                false
+            }
+            Err(SendError::Closed) => {
+                set_last_error(code::SESSION_CLOSED);
+                false
+            }
+            Err(SendError::Overflow) => {
+                warning_code(
+                    code::OUTPUT_BUFFER_OVERFLOW,
+                    &format!("connection#{fd} output buffer overflow: more than socket_buffer_size bytes are queued; wait for onBufferEmpty or raise socket_buffer_size"),
+                );
+                false
+            }
+        }
+    }
+
+    /// Closes a connection; onClose runs before this returns, with reactor id -1.
+    #[php(defaults(reset = false))]
+    pub fn close(&self, fd: i64, reset: bool) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 || !reactor.close_session(fd as u64, -1, reset) {
+            if let Some(peer) = self.shared.remote_owner(fd) {
+                let src = self.shared.worker_id.get().max(0) as u16;
+                if peer
+                    .send_peer(src, &PeerMsg::Close(fd as u64, reset))
+                    .is_ok()
+                {
+                    return true;
+                }
+            }
+            set_last_error(code::SESSION_NOT_EXIST);
+            return false;
+        }
+        true
+    }
+
+    /// Whether the session is open (neither closed nor closing).
+    pub fn exists(&self, fd: i64) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        fd > 0 && reactor.get(fd as u64).is_some_and(|c| !c.is_closing())
+            || self.shared.remote_owner(fd).is_some()
+    }
+
+    /// Alias of `exists()`.
+    pub fn exist(&self, fd: i64) -> bool {
+        self.exists(fd)
+    }
+
+    /// Connection details with Swoole's keys, or false for an unknown session.
+    #[php(defaults(reactor_id = -1, ignore_error = false))]
+    pub fn get_client_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
+        let _ = (reactor_id, ignore_error);
+        client_info(&self.shared, fd)
+    }
+
+    /// Alias of `getClientInfo()`.
+    #[php(name = "connection_info", defaults(reactor_id = -1, ignore_error = false))]
+    pub fn connection_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
+        let _ = (reactor_id, ignore_error);
+        client_info(&self.shared, fd)
+    }
+
+    /// Up to `$find_count` (max 100) session ids greater than `$start_fd`, ascending.
+    #[php(defaults(start_fd = 0, find_count = 10))]
+    pub fn get_client_list(&self, start_fd: i64, find_count: i64) -> Zval {
+        client_list(&self.shared, start_fd, find_count)
+    }
+
+    /// Alias of `getClientList()`.
+    #[php(name = "connection_list", defaults(start_fd = 0, find_count = 10))]
+    pub fn connection_list(&self, start_fd: i64, find_count: i64) -> Zval {
+        client_list(&self.shared, start_fd, find_count)
+    }
+
+    /// Server counters with Swoole's keys.
+    pub fn stats(&self) -> PhpResult<Zval> {
+        info::stats(&self.shared)
+    }
+
+    /// The last error code of a Swoole call in this process (as `swoole_last_error()`).
+    pub fn get_last_error(&self) -> i64 {
+        errors::last_error()
+    }
+
+    /// Stops the server gracefully: every connection gets onClose, then WorkerStop and
+    /// Shutdown run, and `start()` returns true.
+    pub fn shutdown(&self) -> bool {
+        let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        if manager > 0 && self.shared.worker_id.get() >= 0 {
+            // A worker asks the manager, which stops every worker.
+            // SAFETY: kill(2) with a pid we recorded before forking.
+            unsafe { libc::kill(manager as libc::pid_t, libc::SIGTERM) };
+            return true;
+        }
+        if manager > 0 {
+            if let Some(ctl) = callback::current() {
+                ctl.request_stop();
+            }
+            return true;
+        }
+        if self.shared.reactor().is_none() {
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        if let Some(ctl) = callback::current() {
+            ctl.request_stop();
+        }
+        true
+    }
+
+    /// Restarts every worker, one at a time (SIGUSR1 to the manager). Needs `worker_num > 1`.
+    #[php(defaults(only_reload_taskworker = false))]
+    pub fn reload(&self, only_reload_taskworker: bool) -> bool {
+        let _ = only_reload_taskworker;
+        let manager = self.shared.manager_pid.get();
+        if manager > 0 && self.shared.state.get() != State::Running {
+            warning_code(errors::PHP_FATAL_ERROR, "server is not running");
+            return false;
+        }
+        if manager <= 0 {
+            warning("not supported with single process mode");
+            set_last_error(errors::WRONG_OPERATION);
+            return false;
+        }
+        // SAFETY: kill(2) with the manager's pid (our own pid when called in the manager).
+        unsafe { libc::kill(manager as libc::pid_t, libc::SIGUSR1) == 0 }
+    }
+
+    /// Stops reading from a connection until `resume()`.
+    pub fn pause(&self, fd: i64) -> bool {
+        self.set_paused(fd, true)
+    }
+
+    /// Resumes reading from a paused connection.
+    pub fn resume(&self, fd: i64) -> bool {
+        self.set_paused(fd, false)
+    }
+
+    /// Alias of `resume()` (used with `enable_delay_receive` in Swoole).
+    pub fn confirm(&self, fd: i64) -> bool {
+        self.set_paused(fd, false)
+    }
+
+    pub fn get_master_pid(&self) -> i64 {
+        self.master_pid()
+    }
+
+    /// The manager's pid with `worker_num > 1`; 0 with one worker (no manager process, as
+    /// in Swoole's BASE mode).
+    pub fn get_manager_pid(&self) -> i64 {
+        self.shared.manager_pid.get()
+    }
+
+    /// This worker's id inside the running server, false outside it.
+    pub fn get_worker_id(&self) -> Zval {
+        if self.shared.reactor().is_some() {
+            long(self.shared.worker_id.get())
+        } else {
+            false_zval()
+        }
+    }
+
+    /// The pid of worker `$worker_id` (-1: this worker).
+    #[php(defaults(worker_id = -1))]
+    pub fn get_worker_pid(&self, worker_id: i64) -> Zval {
+        if self.shared.reactor().is_none() {
+            return false_zval();
+        }
+        if worker_id == -1 || worker_id == self.shared.worker_id.get() {
+            return long(process::getpid());
+        }
+        let page = self.shared.stats_page.get();
+        match page {
+            Some(p) if worker_id >= 0 && worker_id < self.shared.worker_num.get() => {
+                let pid = p.pids[worker_id as usize % process::MAX_SLOTS]
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                if pid > 0 {
+                    long(pid as i64)
+                } else {
+                    false_zval()
+                }
+            }
+            _ => false_zval(),
+        }
+    }
+
+    #[php(getter, name = "setting")]
+    pub fn prop_setting(&self) -> Zval {
+        self.shared
+            .setting
+            .borrow()
+            .as_ref()
+            .map(|z| z.shallow_clone())
+            .unwrap_or_default()
+    }
+
+    #[php(getter, name = "host")]
+    pub fn prop_host(&self) -> String {
+        self.shared.host.clone()
+    }
+
+    #[php(getter, name = "port")]
+    pub fn prop_port(&self) -> i64 {
+        self.shared.port
+    }
+
+    #[php(getter, name = "mode")]
+    pub fn prop_mode(&self) -> i64 {
+        self.shared.mode
+    }
+
+    #[php(getter, name = "type")]
+    pub fn prop_type(&self) -> i64 {
+        self.shared.sock_type
+    }
+
+    #[php(getter, name = "ssl")]
+    pub fn prop_ssl(&self) -> bool {
+        false
+    }
+
+    #[php(getter, name = "master_pid")]
+    pub fn prop_master_pid(&self) -> i64 {
+        self.master_pid()
+    }
+
+    #[php(getter, name = "manager_pid")]
+    pub fn prop_manager_pid(&self) -> i64 {
+        self.shared.manager_pid.get()
+    }
+
+    #[php(getter, name = "worker_id")]
+    pub fn prop_worker_id(&self) -> i64 {
+        if self.shared.reactor().is_some() {
+            self.shared.worker_id.get()
+        } else {
+            -1
+        }
+    }
+
+    #[php(getter, name = "worker_pid")]
+    pub fn prop_worker_pid(&self) -> i64 {
+        if self.shared.reactor().is_some() {
+            process::getpid()
+        } else {
+            0
+        }
+    }
+
+    #[php(getter, name = "taskworker")]
+    pub fn prop_taskworker(&self) -> bool {
+        false
+    }
+
+    #[php(getter, name = "connections")]
+    pub fn prop_connections(&self) -> ConnectionIterator {
+        ConnectionIterator {
+            shared: Some(self.shared.clone()),
+            ids: RefCell::new(Vec::new()),
+            pos: Cell::new(0),
+        }
+    }
+
+    #[php(getter, name = "ports")]
+    pub fn prop_ports(&self) -> Vec<Port> {
+        vec![Port {
+            host: self.shared.host.clone(),
+            port: self.shared.port,
+            sock_type: self.shared.sock_type,
+        }]
+    }
+}
+
+impl Server {
+    /// With workers, the manager is the master (SWOOLE_BASE has no separate master).
+    fn master_pid(&self) -> i64 {
+        if self.shared.manager_pid.get() > 0 {
+            self.shared.manager_pid.get()
+        } else if self.shared.reactor().is_some() {
+            process::getpid()
+        } else {
+            0
+        }
+    }
+
+    fn set_paused(&self, fd: i64, paused: bool) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 || !reactor.set_paused(fd as u64, paused) {
+            set_last_error(code::SESSION_NOT_EXIST);
+            return false;
+        }
+        true
+    }
+}

@@ -1,0 +1,141 @@
+//! Events, one place each: the reactor's connection events become onConnect / onReceive /
+//! onClose calls (with the failure policy of `php::callback`), and the lifecycle events
+//! (Start, WorkerStart, ManagerStart, …) go through [`call_simple`].
+
+use ext_php_rs::convert::IntoZvalDyn;
+use ext_php_rs::types::Zval;
+
+use super::state::Shared;
+use crate::net::{EventSink, Reactor};
+use crate::php::callback::{self, Cached, Outcome};
+use crate::php::convert::{bytes_zval, long};
+use crate::php::errors::{warning, warning_code};
+use crate::process::MAX_SLOTS;
+
+/// The PHP side of the reactor: turns reactor events into callback calls.
+pub(super) struct PhpSink {
+    pub(super) server: Zval,
+    pub(super) reactor: std::rc::Weak<Reactor>,
+    pub(super) on_connect: Option<Cached>,
+    pub(super) on_receive: Option<Cached>,
+    pub(super) on_close: Option<Cached>,
+    pub(super) length_func: Option<Cached>,
+    /// This worker's `max_request` (with its jitter); 0 when workers are not recycled.
+    pub(super) max_request: u64,
+}
+
+impl PhpSink {
+    /// After an onReceive: a worker that reached `max_request` stops gracefully (as on
+    /// SIGTERM) and tells the manager to replace it at once.
+    fn check_max_request(&self) {
+        if self.max_request == 0 {
+            return;
+        }
+        let Some(r) = self.reactor.upgrade() else {
+            return;
+        };
+        if r.stats.worker_request_count.get() < self.max_request || r.stopping.get() {
+            return;
+        }
+        r.stats.shared().recycled[r.stats.slot % MAX_SLOTS]
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        // No new connection for this worker: the replacement accepts them.
+        r.stopping.set(true);
+        if let Some(ctl) = callback::current() {
+            ctl.request_stop();
+        }
+    }
+
+    /// An exception in a connection's callback costs that connection, not the server.
+    fn after(&self, outcome: Outcome, id: u64) {
+        if let Outcome::Threw = outcome {
+            if let Some(r) = self.reactor.upgrade() {
+                r.close_session(id, 0, false);
+            }
+        }
+    }
+}
+
+impl EventSink for PhpSink {
+    fn on_connect(&self, id: u64) {
+        if let Some(cb) = &self.on_connect {
+            let mut args = [self.server.shallow_clone(), long(id as i64), long(0)];
+            let out = cb.call(&mut args, &|| format!("onConnect (fd {id})"));
+            self.after(out, id);
+        }
+    }
+
+    fn on_receive(&self, id: u64, data: &[u8]) {
+        if let Some(cb) = &self.on_receive {
+            let mut args = [
+                self.server.shallow_clone(),
+                long(id as i64),
+                long(0),
+                bytes_zval(data),
+            ];
+            let out = cb.call(&mut args, &|| format!("onReceive (fd {id})"));
+            self.after(out, id);
+        }
+        self.check_max_request();
+    }
+
+    fn on_close(&self, id: u64, reactor_id: i64) {
+        if let Some(cb) = &self.on_close {
+            let mut args = [
+                self.server.shallow_clone(),
+                long(id as i64),
+                long(reactor_id),
+            ];
+            cb.call(&mut args, &|| format!("onClose (fd {id})"));
+        }
+    }
+
+    fn on_protocol_error(&self, id: u64, code: i64, message: String) {
+        let _ = id;
+        warning_code(code, &message);
+    }
+
+    fn on_warning(&self, message: &str) {
+        warning(message);
+    }
+
+    fn custom_length(&self, id: u64, buffered: &[u8]) -> i64 {
+        let Some(cb) = &self.length_func else {
+            return -1;
+        };
+        let mut args = [bytes_zval(buffered)];
+        match cb.call(&mut args, &|| format!("package_length_func (fd {id})")) {
+            Outcome::Returned(v) => v.long().unwrap_or(-1),
+            _ => -1,
+        }
+    }
+}
+
+/// `workerstart` → `onWorkerStart`, for reports.
+fn event_title(event: &str) -> String {
+    const TITLES: &[(&str, &str)] = &[
+        ("start", "onStart"),
+        ("shutdown", "onShutdown"),
+        ("workerstart", "onWorkerStart"),
+        ("workerstop", "onWorkerStop"),
+        ("managerstart", "onManagerStart"),
+        ("managerstop", "onManagerStop"),
+    ];
+    TITLES
+        .iter()
+        .find(|(e, _)| *e == event)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| format!("on{event}"))
+}
+
+pub(super) fn call_simple(sh: &Shared, server: &Zval, event: &str, worker_id: Option<i64>) {
+    if let Some(cb) = sh.callback(event) {
+        let mut args: Vec<&dyn IntoZvalDyn> = vec![server];
+        let wid;
+        if let Some(w) = worker_id {
+            wid = w;
+            args.push(&wid);
+        }
+        callback::call(&cb, args, &|| event_title(event));
+    }
+}

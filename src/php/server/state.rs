@@ -1,0 +1,159 @@
+//! What a `Swoole\Server` object owns, shared (`Rc`) with the objects it hands out
+//! (connection iterators) and with the running loop; and the small queries every method
+//! needs (is it running, which callback, which worker owns a session).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ext_php_rs::types::Zval;
+use socket2::Socket;
+
+use crate::codec::{Framing, LengthType};
+use crate::net::Reactor;
+use crate::options::Settings;
+use crate::php::errors::{self, warning_code};
+use crate::process::{self, Channel, Owners, SharedStats};
+
+pub const SWOOLE_BASE: i64 = 1;
+pub const SWOOLE_PROCESS: i64 = 2;
+pub const SOCK_TCP: i64 = 1;
+pub const SOCK_UDP: i64 = 2;
+pub const SOCK_TCP6: i64 = 3;
+pub const SOCK_UDP6: i64 = 4;
+pub const SOCK_UNIX_STREAM: i64 = 5;
+pub const SOCK_UNIX_DGRAM: i64 = 6;
+
+/// Events `on()` accepts (Swoole's server and port event names, lower-cased). Events this
+/// implementation does not raise yet are stored so `getCallback()` returns them.
+pub(super) const EVENTS: &[&str] = &[
+    "start",
+    "beforeshutdown",
+    "shutdown",
+    "workerstart",
+    "workerstop",
+    "workerexit",
+    "workererror",
+    "managerstart",
+    "managerstop",
+    "beforereload",
+    "afterreload",
+    "connect",
+    "receive",
+    "close",
+    "packet",
+    "task",
+    "finish",
+    "pipemessage",
+    "bufferfull",
+    "bufferempty",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum State {
+    Created,
+    Running,
+    Stopped,
+}
+
+/// Everything a `Swoole\Server` object owns. Shared (`Rc`) with the objects it hands out
+/// (connection iterators) and with the running loop.
+pub struct Shared {
+    pub(super) host: String,
+    pub(super) port: i64,
+    pub(super) mode: i64,
+    pub(super) sock_type: i64,
+    /// Bound by the constructor (so a port conflict is reported there, as in Swoole);
+    /// `start()` calls `listen()` on it.
+    pub(super) socket: RefCell<Option<Socket>>,
+    pub(super) settings: RefCell<Settings>,
+    /// `$server->setting`: null until `set()`, then every key given, merged.
+    pub(super) setting: RefCell<Option<Zval>>,
+    pub(super) callbacks: RefCell<HashMap<&'static str, Zval>>,
+    pub(super) length_func: RefCell<Option<Zval>>,
+    pub(super) state: Cell<State>,
+    pub(super) running: RefCell<Option<Rc<Reactor>>>,
+    /// The manager's pid when there is one (0 for a single-process server).
+    pub(super) manager_pid: Cell<i64>,
+    /// This process's worker id (-1 outside a worker, e.g. in the manager).
+    pub(super) worker_id: Cell<i64>,
+    pub(super) worker_num: Cell<i64>,
+    /// Counters shared by the workers, while the manager runs.
+    pub(super) stats_page: Cell<Option<&'static SharedStats>>,
+    /// Which worker owns which session, with several workers.
+    pub(super) owners: Cell<Option<&'static Owners>>,
+    /// One datagram channel per worker slot, for forwarded `send()`/`close()`.
+    pub(super) peers: RefCell<Vec<Channel>>,
+}
+
+impl Shared {
+    /// The channel to the worker that owns session `fd`, when another live worker does.
+    pub(super) fn remote_owner(&self, fd: i64) -> Option<Channel> {
+        if fd <= 0 {
+            return None;
+        }
+        let pid = self.owners.get()?.owner(fd as u64)?;
+        if pid as i64 == process::getpid() {
+            return None;
+        }
+        let page = self.stats_page.get()?;
+        let n = (self.worker_num.get().max(0) as usize).min(process::MAX_SLOTS);
+        let slot =
+            (0..n).find(|&i| page.pids[i].load(std::sync::atomic::Ordering::Relaxed) == pid)?;
+        self.peers.borrow().get(slot).copied()
+    }
+}
+
+impl Shared {
+    pub(super) fn reactor(&self) -> Option<Rc<Reactor>> {
+        self.running.borrow().clone()
+    }
+
+    /// Swoole's guard for methods that need a running server.
+    pub(super) fn require_running(&self) -> Option<Rc<Reactor>> {
+        let r = self.reactor();
+        if r.is_none() {
+            warning_code(errors::PHP_FATAL_ERROR, "server is not running");
+        }
+        r
+    }
+
+    pub(super) fn callback(&self, name: &str) -> Option<Zval> {
+        self.callbacks.borrow().get(name).map(|z| z.shallow_clone())
+    }
+
+    pub(super) fn is_stream(&self) -> bool {
+        !matches!(self.sock_type, SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM)
+    }
+
+    pub(super) fn framing(&self) -> Result<Framing, String> {
+        let st = self.settings.borrow();
+        if st.open_eof_split {
+            return Ok(Framing::EofSplit {
+                eof: st.package_eof.clone(),
+            });
+        }
+        if st.open_eof_check {
+            return Ok(Framing::EofCheck {
+                eof: st.package_eof.clone(),
+            });
+        }
+        if st.open_length_check {
+            if self.length_func.borrow().is_some() {
+                return Ok(Framing::Custom);
+            }
+            let kind = st
+                .package_length_type
+                .chars()
+                .next()
+                .and_then(LengthType::from_letter)
+                .ok_or_else(|| "invalid package_length_type".to_string())?;
+            return Ok(Framing::Length {
+                kind,
+                length_offset: st.package_length_offset as usize,
+                body_offset: st.package_body_offset as usize,
+            });
+        }
+        Ok(Framing::Raw)
+    }
+}

@@ -1,0 +1,53 @@
+//! Processes: everything about the manager and its workers that is not PHP.
+//!
+//! - [`signals`]: graceful SIGTERM/SIGINT (and the manager's SIGUSR1/SIGCHLD) through a pipe
+//!   the loop watches, never through PHP's or tokio's handlers; signal masks around `fork()`.
+//! - [`shm`]: the pages every worker shares: session-id counter, `stats()` counters, worker
+//!   pids, and the session owner table behind cross-worker `send()`/`close()`/`getClientInfo()`.
+//! - [`channel`]: messages between processes (one framing, chunking of large payloads),
+//!   today the calls forwarded to a session's owner.
+//! - [`supervisor`]: the manager: fork, restart back-off, reload one worker at a time,
+//!   `max_request` recycling, the shutdown deadline. It reports to the PHP layer through
+//!   [`supervisor::ManagerHooks`].
+//! - [`log`]: the Swoole-format log (`log_file`, `log_level`).
+//!
+//! Nothing here names PHP.
+
+pub mod channel;
+pub mod log;
+pub mod shm;
+pub mod signals;
+pub mod supervisor;
+
+pub use channel::{Channel, PeerMsg};
+pub use shm::{Owners, ServerPages, SharedStats, MAX_SLOTS};
+pub use signals::SignalGuard;
+
+pub fn getpid() -> i64 {
+    // SAFETY: getpid has no preconditions.
+    unsafe { libc::getpid() as i64 }
+}
+
+/// A cheap per-process random number (for the `max_request` jitter): pid and clock mixed
+/// through splitmix64.
+pub fn random_u64() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut z = t ^ ((getpid() as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_numbers_vary() {
+        let a: std::collections::HashSet<u64> = (0..50).map(|_| random_u64()).collect();
+        assert!(a.len() > 40);
+    }
+}

@@ -1,0 +1,301 @@
+//! The pages shared by every process of a multi-worker server: the session-id counter and
+//! `stats()` counters ([`SharedStats`]), and which worker owns which session with what
+//! `getClientInfo()` reports about it ([`Owners`]). Both live in [`crate::shm::Mapping`]s
+//! created before the workers are forked; [`ServerPages`] creates them together.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+
+use crate::shm::{Mapping, ShmSafe};
+
+/// Every page a multi-worker server shares, created once per `start()` before forking.
+#[derive(Clone, Copy)]
+pub struct ServerPages {
+    pub stats: &'static SharedStats,
+    pub owners: &'static Owners,
+}
+
+impl ServerPages {
+    pub fn create(start_session_id: u64, start_time: u64) -> Result<ServerPages, String> {
+        let stats = SharedStats::new_shared(start_session_id, start_time)
+            .map_err(|e| format!("cannot create the shared counters: {e}"))?;
+        let owners =
+            Owners::new_shared().map_err(|e| format!("cannot create the session table: {e}"))?;
+        Ok(ServerPages { stats, owners })
+    }
+}
+
+/// Worker slots tracked in the shared page (pids, open connections). Workers with a higher
+/// id share slots modulo this number.
+pub const MAX_SLOTS: usize = 256;
+
+/// Counters shared by every worker of a server: session ids and `stats()`. Lives in a
+/// `MAP_SHARED` anonymous mapping created before the workers are forked (or on the heap for
+/// a single-process server).
+#[repr(C)]
+pub struct SharedStats {
+    /// The last session id handed out (`session_round`).
+    pub next_session: AtomicU64,
+    pub start_time: AtomicU64,
+    pub accept_count: AtomicU64,
+    pub close_count: AtomicU64,
+    pub abort_count: AtomicU64,
+    pub request_count: AtomicU64,
+    pub response_count: AtomicU64,
+    pub total_recv_bytes: AtomicU64,
+    pub total_send_bytes: AtomicU64,
+    /// Open connections per worker slot (summed for `connection_num`; a dead worker's slot
+    /// is zeroed by the manager).
+    pub connections: [AtomicU64; MAX_SLOTS],
+    /// Pid of the worker in each slot (0 when none).
+    pub pids: [AtomicI32; MAX_SLOTS],
+    /// Set by a worker that stops because it reached `max_request`: the manager replaces it
+    /// at once, without counting the exit as a failure.
+    pub recycled: [AtomicBool; MAX_SLOTS],
+}
+
+impl SharedStats {
+    pub fn new(start_session_id: u64, start_time: u64) -> SharedStats {
+        SharedStats {
+            next_session: AtomicU64::new(start_session_id),
+            start_time: AtomicU64::new(start_time),
+            accept_count: AtomicU64::new(0),
+            close_count: AtomicU64::new(0),
+            abort_count: AtomicU64::new(0),
+            request_count: AtomicU64::new(0),
+            response_count: AtomicU64::new(0),
+            total_recv_bytes: AtomicU64::new(0),
+            total_send_bytes: AtomicU64::new(0),
+            connections: [const { AtomicU64::new(0) }; MAX_SLOTS],
+            pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
+            recycled: [const { AtomicBool::new(false) }; MAX_SLOTS],
+        }
+    }
+
+    /// A fresh page in a shared mapping, inherited by children forked afterwards. It is
+    /// never unmapped: one small block per multi-worker `start()`.
+    pub fn new_shared(start_session_id: u64, start_time: u64) -> io::Result<&'static SharedStats> {
+        let s = Mapping::leak_zeroed::<SharedStats>()?;
+        s.next_session.store(start_session_id, Ordering::Relaxed);
+        s.start_time.store(start_time, Ordering::Relaxed);
+        Ok(s)
+    }
+
+    pub fn add(c: &AtomicU64, by: u64) {
+        c.fetch_add(by, Ordering::Relaxed);
+    }
+
+    pub fn get(c: &AtomicU64) -> u64 {
+        c.load(Ordering::Relaxed)
+    }
+
+    /// Reserves the next session id, unique across every worker.
+    pub fn next_id(&self) -> u64 {
+        self.next_session.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn connection_num(&self) -> u64 {
+        self.connections
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .sum()
+    }
+}
+
+// SAFETY: only atomics; all-zero is a valid (empty) page.
+unsafe impl ShmSafe for SharedStats {}
+
+/// Which worker process owns a session: a table in a shared mapping, indexed by session id
+/// modulo its size. An entry packs `id << 22 | pid` (Linux pids fit in 22 bits); a closed
+/// session's entry is cleared, and a dead worker's sessions no longer match a live pid.
+pub struct Owners {
+    slots: [AtomicU64; OWNER_SLOTS],
+    /// What `getClientInfo()` reports, published by the owner so any worker can read it.
+    info: [SessionInfo; OWNER_SLOTS],
+}
+
+/// One session's connection details in the shared table. Each field is its own atomic (no
+/// torn values); `id` is stored last on publish and cleared on close, and a reader checks it
+/// before and after reading, so it never mixes two sessions that shared a slot.
+#[derive(Default)]
+struct SessionInfo {
+    id: AtomicU64,
+    ip: [AtomicU64; 2],
+    /// remote_port (16 bits) | worker_id (16) | socket_fd (32)
+    port_wid_fd: AtomicU64,
+    connect_time: AtomicU64,
+    last_recv_time: AtomicU64,
+    last_send_time: AtomicU64,
+}
+
+/// Connection details of a session owned by another worker (see [`Owners::info`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteInfo {
+    pub remote_ip: String,
+    pub remote_port: u16,
+    pub worker_id: u16,
+    pub socket_fd: i32,
+    pub connect_time: f64,
+    pub last_recv_time: f64,
+    pub last_send_time: f64,
+}
+
+// SAFETY: only atomics; all-zero entries are empty slots.
+unsafe impl ShmSafe for Owners {}
+
+pub const OWNER_SLOTS: usize = 1 << 16;
+const PID_BITS: u32 = 22;
+
+impl Owners {
+    pub fn new_shared() -> io::Result<&'static Owners> {
+        Mapping::leak_zeroed::<Owners>()
+    }
+
+    fn entry(id: u64, pid: i32) -> u64 {
+        (id << PID_BITS) | (pid as u64 & ((1 << PID_BITS) - 1))
+    }
+
+    pub fn set(&self, id: u64, pid: i32) {
+        self.slots[id as usize % OWNER_SLOTS].store(Self::entry(id, pid), Ordering::Relaxed);
+    }
+
+    pub fn clear(&self, id: u64, pid: i32) {
+        let _ = self
+            .info_slot(id)
+            .id
+            .compare_exchange(id, 0, Ordering::Release, Ordering::Relaxed);
+        let _ = self.slots[id as usize % OWNER_SLOTS].compare_exchange(
+            Self::entry(id, pid),
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    fn info_slot(&self, id: u64) -> &SessionInfo {
+        &self.info[id as usize % OWNER_SLOTS]
+    }
+
+    /// Publishes a new session's details (by its owner, at accept).
+    pub fn publish(&self, id: u64, ip: &str, port: u16, worker_id: u16, socket_fd: i32, t: f64) {
+        let s = self.info_slot(id);
+        let bytes = match ip.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => v4.to_ipv6_mapped().octets(),
+            Ok(std::net::IpAddr::V6(v6)) => v6.octets(),
+            Err(_) => [0; 16],
+        };
+        s.ip[0].store(
+            u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
+            Ordering::Relaxed,
+        );
+        s.ip[1].store(
+            u64::from_be_bytes(bytes[8..].try_into().unwrap_or_default()),
+            Ordering::Relaxed,
+        );
+        s.port_wid_fd.store(
+            (port as u64) << 48 | (worker_id as u64) << 32 | socket_fd as u32 as u64,
+            Ordering::Relaxed,
+        );
+        s.connect_time.store(t.to_bits(), Ordering::Relaxed);
+        s.last_recv_time.store(0f64.to_bits(), Ordering::Relaxed);
+        s.last_send_time.store(0f64.to_bits(), Ordering::Relaxed);
+        s.id.store(id, Ordering::Release);
+    }
+
+    /// Records activity on a published session (by its owner).
+    pub fn touch(&self, id: u64, recv: Option<f64>, send: Option<f64>) {
+        let s = self.info_slot(id);
+        if s.id.load(Ordering::Relaxed) != id {
+            return;
+        }
+        if let Some(t) = recv {
+            s.last_recv_time.store(t.to_bits(), Ordering::Relaxed);
+        }
+        if let Some(t) = send {
+            s.last_send_time.store(t.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// Details of session `id` as its owner published them, if it is still open.
+    pub fn info(&self, id: u64) -> Option<RemoteInfo> {
+        let s = self.info_slot(id);
+        if id == 0 || s.id.load(Ordering::Acquire) != id {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&s.ip[0].load(Ordering::Relaxed).to_be_bytes());
+        bytes[8..].copy_from_slice(&s.ip[1].load(Ordering::Relaxed).to_be_bytes());
+        let v6 = std::net::Ipv6Addr::from(bytes);
+        let remote_ip = match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => v6.to_string(),
+        };
+        let pwf = s.port_wid_fd.load(Ordering::Relaxed);
+        let info = RemoteInfo {
+            remote_ip,
+            remote_port: (pwf >> 48) as u16,
+            worker_id: (pwf >> 32) as u16,
+            socket_fd: pwf as u32 as i32,
+            connect_time: f64::from_bits(s.connect_time.load(Ordering::Relaxed)),
+            last_recv_time: f64::from_bits(s.last_recv_time.load(Ordering::Relaxed)),
+            last_send_time: f64::from_bits(s.last_send_time.load(Ordering::Relaxed)),
+        };
+        (s.id.load(Ordering::Acquire) == id).then_some(info)
+    }
+
+    /// The pid of the process owning session `id`, if it is open.
+    pub fn owner(&self, id: u64) -> Option<i32> {
+        let e = self.slots[id as usize % OWNER_SLOTS].load(Ordering::Relaxed);
+        (e != 0 && e >> PID_BITS == id).then_some((e & ((1 << PID_BITS) - 1)) as i32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_info_round_trip_and_clear() {
+        let o = Owners::new_shared().expect("mmap");
+        o.set(70_000, 1234);
+        o.publish(70_000, "127.0.0.1", 40_000, 1, 17, 1_700_000_000.5);
+        o.touch(70_000, Some(1_700_000_001.0), Some(1_700_000_002.0));
+        let i = o.info(70_000).expect("published");
+        assert_eq!(i.remote_ip, "127.0.0.1");
+        assert_eq!((i.remote_port, i.worker_id, i.socket_fd), (40_000, 1, 17));
+        assert_eq!(
+            (i.connect_time, i.last_recv_time, i.last_send_time),
+            (1_700_000_000.5, 1_700_000_001.0, 1_700_000_002.0)
+        );
+        // Another session id in the same slot does not read this one's details.
+        assert_eq!(o.info(70_000 + OWNER_SLOTS as u64), None);
+        o.publish(2, "::1", 1, 0, 3, 0.0);
+        assert_eq!(o.info(2).map(|i| i.remote_ip), Some("::1".to_string()));
+        o.clear(70_000, 1234);
+        assert_eq!(o.info(70_000), None);
+        assert_eq!(o.owner(70_000), None);
+    }
+
+    #[test]
+    fn owners_track_open_sessions() {
+        let o = Owners::new_shared().unwrap();
+        assert_eq!(o.owner(5), None);
+        o.set(5, 1234);
+        assert_eq!(o.owner(5), Some(1234));
+        assert_eq!(o.owner(5 + OWNER_SLOTS as u64), None);
+        o.clear(5, 999);
+        assert_eq!(o.owner(5), Some(1234));
+        o.clear(5, 1234);
+        assert_eq!(o.owner(5), None);
+    }
+
+    #[test]
+    fn shared_stats_hand_out_unique_ids() {
+        let s = SharedStats::new_shared(10, 0).unwrap();
+        assert_eq!(s.next_id(), 11);
+        assert_eq!(s.next_id(), 12);
+        s.connections[3].store(2, Ordering::Relaxed);
+        s.connections[0].store(1, Ordering::Relaxed);
+        assert_eq!(s.connection_num(), 3);
+    }
+}

@@ -1,0 +1,779 @@
+//! The manager: forks the workers, restarts them with back-off, reloads them one at a time,
+//! recycles them after `max_request`, and stops them within a deadline at shutdown.
+//!
+//! Two halves. [`Supervisor`] is the state machine: told what happened (a fork, an exit, a
+//! reload request, shutdown) and what time it is, it answers with [`Command`]s; it touches no
+//! process, so its rules are unit-tested without PHP or fork. [`run_manager`] drives it with
+//! real processes and signals. The PHP layer plugs in through [`ManagerHooks`] (what a child
+//! runs; the ManagerStart / ManagerStop / WorkerError callbacks), the way `net::EventSink`
+//! plugs PHP into the reactor; nothing here names PHP.
+//!
+//! Swoole restarts a crashing worker in a hot loop; we back off (see [`restart_delay`]).
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::getpid;
+use super::log::{log, LOG_WARNING};
+use super::shm::{SharedStats, MAX_SLOTS};
+use super::signals::{block_all_signals, restore_sigmask, SignalGuard};
+
+/// How long the manager waits before restarting a worker that exited unexpectedly
+/// `consecutive` times in a row (1 = its first such exit): at once the first time, then
+/// 100 ms doubling up to 5 s. The count resets once a worker has run for [`RESET_AFTER`].
+pub fn restart_delay(consecutive: u32) -> Duration {
+    if consecutive <= 1 {
+        return Duration::ZERO;
+    }
+    let exp = (consecutive - 2).min(16);
+    Duration::from_millis(100u64 << exp).min(MAX_RESTART_DELAY)
+}
+
+pub const MAX_RESTART_DELAY: Duration = Duration::from_secs(5);
+pub const RESET_AFTER: Duration = Duration::from_secs(10);
+
+/// How a child ended, from `waitpid`'s status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitStatus {
+    pub code: i32,
+    pub signal: i32,
+}
+
+impl ExitStatus {
+    pub fn from_wait(status: libc::c_int) -> ExitStatus {
+        ExitStatus {
+            code: if libc::WIFEXITED(status) {
+                libc::WEXITSTATUS(status)
+            } else {
+                0
+            },
+            signal: if libc::WIFSIGNALED(status) {
+                libc::WTERMSIG(status)
+            } else {
+                0
+            },
+        }
+    }
+
+    /// A non-zero status or a signal: logged, reported to WorkerError.
+    pub fn abnormal(&self) -> bool {
+        self.code != 0 || self.signal != 0
+    }
+}
+
+/// What the supervisor asks its driver to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Fork worker `id`; `fire_start` once in the server's life (the first worker 0 runs
+    /// onStart, as in Swoole's BASE mode).
+    Fork {
+        id: usize,
+        fire_start: bool,
+    },
+    Signal {
+        pid: i32,
+        signal: i32,
+    },
+}
+
+/// One worker slot.
+#[derive(Debug, Clone)]
+struct Slot {
+    /// 0 while no process runs in the slot.
+    pid: i32,
+    started: Instant,
+    /// Consecutive unplanned exits (reset after [`RESET_AFTER`] of uptime).
+    failures: u32,
+    /// When to fork a replacement (None while a worker runs, or during shutdown).
+    restart_at: Option<Instant>,
+}
+
+/// The manager's rules, without processes.
+pub struct Supervisor {
+    slots: Vec<Slot>,
+    start_fired: bool,
+    reload_queue: VecDeque<usize>,
+    /// The slot being reloaded and when it is killed if it has not exited.
+    reloading: Option<(usize, Instant)>,
+    /// How long a worker may take to stop (`max_wait_time` plus a margin).
+    grace: Duration,
+    /// Set by [`Supervisor::shutdown`]: when the stragglers are killed.
+    shutdown_deadline: Option<Instant>,
+    killed_stragglers: bool,
+}
+
+impl Supervisor {
+    pub fn new(workers: usize, grace: Duration, now: Instant) -> Supervisor {
+        Supervisor {
+            slots: (0..workers)
+                .map(|_| Slot {
+                    pid: 0,
+                    started: now,
+                    failures: 0,
+                    restart_at: Some(now),
+                })
+                .collect(),
+            start_fired: false,
+            reload_queue: VecDeque::new(),
+            reloading: None,
+            grace,
+            shutdown_deadline: None,
+            killed_stragglers: false,
+        }
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutdown_deadline.is_some()
+    }
+
+    /// The pid running in slot `id` (0: none).
+    pub fn pid(&self, id: usize) -> i32 {
+        self.slots.get(id).map_or(0, |s| s.pid)
+    }
+
+    pub fn live_pids(&self) -> Vec<i32> {
+        self.slots
+            .iter()
+            .filter(|s| s.pid > 0)
+            .map(|s| s.pid)
+            .collect()
+    }
+
+    pub fn all_exited(&self) -> bool {
+        self.slots.iter().all(|s| s.pid <= 0)
+    }
+
+    /// What is due at `now`: forks of empty slots, the next reload step, and kills of
+    /// workers that overran their deadline.
+    pub fn poll(&mut self, now: Instant) -> Vec<Command> {
+        let mut out = Vec::new();
+        if let Some(deadline) = self.shutdown_deadline {
+            if now >= deadline && !self.killed_stragglers {
+                self.killed_stragglers = true;
+                out.extend(self.live_pids().into_iter().map(|pid| Command::Signal {
+                    pid,
+                    signal: libc::SIGKILL,
+                }));
+            }
+            return out;
+        }
+        for (id, slot) in self.slots.iter().enumerate() {
+            if slot.pid == 0 && slot.restart_at.is_some_and(|t| t <= now) {
+                out.push(Command::Fork {
+                    id,
+                    fire_start: id == 0 && !self.start_fired,
+                });
+            }
+        }
+        match self.reloading {
+            None => {
+                while let Some(id) = self.reload_queue.pop_front() {
+                    let pid = self.slots[id].pid;
+                    if pid > 0 {
+                        self.reloading = Some((id, now + self.grace));
+                        out.push(Command::Signal {
+                            pid,
+                            signal: libc::SIGTERM,
+                        });
+                        break;
+                    }
+                }
+            }
+            Some((id, deadline)) if now >= deadline => {
+                let pid = self.slots[id].pid;
+                if pid > 0 {
+                    out.push(Command::Signal {
+                        pid,
+                        signal: libc::SIGKILL,
+                    });
+                }
+                // Killed once; its exit ends the reload step.
+                self.reloading = Some((id, now + Duration::from_secs(3600)));
+            }
+            Some(_) => {}
+        }
+        out
+    }
+
+    /// A fork for slot `id` succeeded.
+    pub fn forked(&mut self, id: usize, pid: i32, now: Instant) {
+        let slot = &mut self.slots[id];
+        slot.pid = pid;
+        slot.started = now;
+        slot.restart_at = None;
+        if id == 0 {
+            self.start_fired = true;
+        }
+    }
+
+    /// A fork for slot `id` failed: try again later, backing off as for a crash.
+    pub fn fork_failed(&mut self, id: usize, now: Instant) {
+        let slot = &mut self.slots[id];
+        slot.failures = slot.failures.saturating_add(1);
+        slot.restart_at = Some(now + restart_delay(slot.failures.max(2)));
+    }
+
+    /// SIGUSR1 / `reload()`: restart every worker, one at a time. Ignored while a reload
+    /// is in progress.
+    pub fn reload(&mut self) {
+        if self.reload_queue.is_empty() && self.reloading.is_none() && !self.is_shutting_down() {
+            self.reload_queue.extend(0..self.slots.len());
+        }
+    }
+
+    pub fn reload_in_progress(&self) -> bool {
+        self.reloading.is_some() || !self.reload_queue.is_empty()
+    }
+
+    /// The process `pid` exited with `status`; `recycled` when it stopped because it
+    /// reached `max_request`. Returns its slot, or None for a pid that is not a worker.
+    pub fn exited(
+        &mut self,
+        pid: i32,
+        status: ExitStatus,
+        recycled: bool,
+        now: Instant,
+    ) -> Option<usize> {
+        let id = self.slots.iter().position(|s| s.pid == pid && pid > 0)?;
+        let shutting_down = self.is_shutting_down();
+        let reloaded = matches!(self.reloading, Some((r, _)) if r == id);
+        let slot = &mut self.slots[id];
+        slot.pid = 0;
+        if shutting_down {
+            slot.restart_at = None;
+            return Some(id);
+        }
+        if reloaded {
+            self.reloading = None;
+            slot.failures = 0;
+            slot.restart_at = Some(now);
+        } else if recycled && !status.abnormal() {
+            // A planned exit: replaced at once, not counted as a failure.
+            slot.failures = 0;
+            slot.restart_at = Some(now);
+        } else {
+            // Abnormal or not (a clean exit outside shutdown, e.g. exit(0) or SIGTERM to the
+            // worker alone, is a restart), a worker that keeps exiting backs off.
+            if now.saturating_duration_since(slot.started) >= RESET_AFTER {
+                slot.failures = 0;
+            }
+            slot.failures = slot.failures.saturating_add(1);
+            slot.restart_at = Some(now + restart_delay(slot.failures));
+        }
+        Some(id)
+    }
+
+    /// Begins shutdown: every live worker is asked to stop; those still alive after the
+    /// grace period are killed by a later [`Supervisor::poll`].
+    pub fn shutdown(&mut self, now: Instant) -> Vec<Command> {
+        self.shutdown_deadline = Some(now + self.grace);
+        self.reload_queue.clear();
+        self.reloading = None;
+        for s in &mut self.slots {
+            s.restart_at = None;
+        }
+        self.live_pids()
+            .into_iter()
+            .map(|pid| Command::Signal {
+                pid,
+                signal: libc::SIGTERM,
+            })
+            .collect()
+    }
+
+    /// How long the driver may sleep before something is due (at most `cap`).
+    pub fn timeout(&self, now: Instant, cap: Duration) -> Duration {
+        let mut due: Vec<Instant> = self
+            .slots
+            .iter()
+            .filter(|s| s.pid == 0)
+            .filter_map(|s| s.restart_at)
+            .collect();
+        due.extend(self.reloading.map(|(_, t)| t));
+        if !self.killed_stragglers {
+            due.extend(self.shutdown_deadline);
+        }
+        due.into_iter()
+            .map(|t| t.saturating_duration_since(now))
+            .min()
+            .unwrap_or(cap)
+            .min(cap)
+    }
+}
+
+/// What the layer above provides to the manager.
+pub trait ManagerHooks {
+    /// In the manager, right before each fork (e.g. flush buffered output so the child does
+    /// not write it a second time).
+    fn before_fork(&mut self);
+    /// In the new child, with the manager's signal handling already undone; never returns.
+    /// Every signal is blocked in the child until it restores `sigmask` once its own
+    /// handlers exist, so a SIGTERM sent right after the fork is not lost to the default
+    /// action.
+    fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> !;
+    fn manager_start(&mut self);
+    fn manager_stop(&mut self);
+    /// A worker exited abnormally (after the log line).
+    fn worker_error(&mut self, id: usize, pid: i32, status: ExitStatus);
+    /// Whether user code in the manager asked to stop (`shutdown()`, `exit()`, a fatal error).
+    fn stop_requested(&self) -> bool;
+}
+
+/// How the manager runs.
+pub struct ManagerConfig {
+    pub workers: usize,
+    /// `max_wait_time`: how long a stopping worker may take before it is killed.
+    pub max_wait: Duration,
+    /// Where worker pids, connection counts and the recycled flags live.
+    pub stats: &'static SharedStats,
+}
+
+/// Runs the manager until SIGTERM/SIGINT or a stop request from its callbacks, then stops
+/// every worker (killing stragglers after the deadline). Must be called with no runtime and
+/// no other thread in the process: it forks.
+pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Result<(), String> {
+    let signals =
+        SignalGuard::install_for(&[libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGCHLD])
+            .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    let manager_pid = getpid();
+    let grace = cfg.max_wait + Duration::from_millis(500);
+    let mut sup = Supervisor::new(cfg.workers, grace, Instant::now());
+    hooks.manager_start();
+    let mut stop = false;
+    while !stop && !hooks.stop_requested() {
+        for cmd in sup.poll(Instant::now()) {
+            match cmd {
+                Command::Fork { id, fire_start } => {
+                    match fork_worker(cfg, hooks, &signals, manager_pid, id, fire_start) {
+                        Some(pid) => sup.forked(id, pid, Instant::now()),
+                        None => {
+                            log(
+                                LOG_WARNING,
+                                '$',
+                                0,
+                                &format!(
+                                    "Manager: fork() failed for worker #{id}: {}",
+                                    std::io::Error::last_os_error()
+                                ),
+                            );
+                            sup.fork_failed(id, Instant::now());
+                        }
+                    }
+                }
+                Command::Signal { pid, signal } => kill(pid, signal),
+            }
+        }
+        let timeout = sup.timeout(Instant::now(), Duration::from_secs(1));
+        for sig in signals.wait_blocking(timeout) {
+            match sig {
+                libc::SIGTERM | libc::SIGINT => stop = true,
+                libc::SIGUSR1 => sup.reload(),
+                _ => {}
+            }
+        }
+        reap(cfg, hooks, &mut sup, false);
+    }
+
+    for cmd in sup.shutdown(Instant::now()) {
+        if let Command::Signal { pid, signal } = cmd {
+            kill(pid, signal);
+        }
+    }
+    while !sup.all_exited() {
+        let killed = sup.poll(Instant::now());
+        if !killed.is_empty() {
+            for cmd in killed {
+                if let Command::Signal { pid, signal } = cmd {
+                    kill(pid, signal);
+                }
+            }
+            reap(cfg, hooks, &mut sup, true);
+            break;
+        }
+        signals.wait_blocking(
+            sup.timeout(Instant::now(), Duration::from_millis(50))
+                .min(Duration::from_millis(50)),
+        );
+        reap(cfg, hooks, &mut sup, false);
+    }
+    hooks.manager_stop();
+    drop(signals);
+    Ok(())
+}
+
+fn kill(pid: i32, signal: i32) {
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(pid, signal) };
+}
+
+/// Forks worker `id`; returns its pid in the manager (None when fork failed). The child runs
+/// `hooks.run_child` and never comes back here.
+fn fork_worker<H: ManagerHooks>(
+    cfg: &ManagerConfig,
+    hooks: &mut H,
+    signals: &SignalGuard,
+    manager_pid: i64,
+    id: usize,
+    fire_start: bool,
+) -> Option<i32> {
+    hooks.before_fork();
+    let mask = block_all_signals();
+    // SAFETY: no runtime and no other thread exist in this process; the child resets the
+    // manager's signal handling before unblocking signals (its loop restores `mask`).
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: prctl with constant arguments. The worker stops gracefully (SIGTERM,
+        // blocked until its handlers exist) if the manager dies; if it died already, the
+        // worker is alone: leave at once.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            if libc::getppid() as i64 != manager_pid {
+                libc::_exit(0);
+            }
+        }
+        signals.release_in_child();
+        hooks.run_child(id, fire_start, mask);
+    }
+    restore_sigmask(&mask);
+    if pid > 0 {
+        cfg.stats.pids[id % MAX_SLOTS].store(pid, Ordering::Relaxed);
+        Some(pid)
+    } else {
+        None
+    }
+}
+
+/// Reaps every exited worker: logs and reports abnormal exits, frees its slot in the shared
+/// page and tells the supervisor. With `block` (after killing the stragglers of a shutdown),
+/// waits for each remaining worker and reports nothing: those were killed on purpose.
+fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Supervisor, block: bool) {
+    for pid in sup.live_pids() {
+        let mut status = 0;
+        let flags = if block { 0 } else { libc::WNOHANG };
+        // SAFETY: waiting for our own child.
+        let r = unsafe { libc::waitpid(pid, &mut status, flags) };
+        if r != pid {
+            continue;
+        }
+        let status = ExitStatus::from_wait(status);
+        let Some(id) = (0..cfg.workers).find(|&i| sup.pid(i) == pid) else {
+            continue;
+        };
+        let slot = id % MAX_SLOTS;
+        cfg.stats.connections[slot].store(0, Ordering::Relaxed);
+        cfg.stats.pids[slot].store(0, Ordering::Relaxed);
+        let recycled = cfg.stats.recycled[slot].swap(false, Ordering::Relaxed);
+        if status.abnormal() && !block {
+            log(
+                LOG_WARNING,
+                '$',
+                0,
+                &format!(
+                    "Worker::report_error(): worker(pid={pid}, id={id}) abnormal exit, status={}, signal={}",
+                    status.code, status.signal
+                ),
+            );
+            hooks.worker_error(id, pid, status);
+        }
+        sup.exited(pid, status, recycled, Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRACE: Duration = Duration::from_millis(3500);
+
+    fn ok() -> ExitStatus {
+        ExitStatus { code: 0, signal: 0 }
+    }
+
+    fn killed() -> ExitStatus {
+        ExitStatus { code: 0, signal: 9 }
+    }
+
+    /// A supervisor whose `n` workers have all been forked (pids 100, 101, …).
+    fn running(n: usize, t0: Instant) -> Supervisor {
+        let mut s = Supervisor::new(n, GRACE, t0);
+        let cmds = s.poll(t0);
+        assert_eq!(cmds.len(), n);
+        for c in cmds {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn restart_delay_backs_off_and_caps() {
+        let ms = |n| restart_delay(n).as_millis();
+        assert_eq!(ms(0), 0);
+        assert_eq!(ms(1), 0);
+        assert_eq!(ms(2), 100);
+        assert_eq!(ms(3), 200);
+        assert_eq!(ms(4), 400);
+        assert_eq!(ms(7), 3200);
+        assert_eq!(ms(8), 5000);
+        assert_eq!(ms(1000), 5000);
+        assert_eq!(ms(u32::MAX), 5000);
+    }
+
+    #[test]
+    fn every_slot_is_forked_at_start_and_only_worker_0_fires_start() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::new(3, GRACE, t0);
+        assert_eq!(
+            s.poll(t0),
+            vec![
+                Command::Fork {
+                    id: 0,
+                    fire_start: true
+                },
+                Command::Fork {
+                    id: 1,
+                    fire_start: false
+                },
+                Command::Fork {
+                    id: 2,
+                    fire_start: false
+                },
+            ]
+        );
+        for id in 0..3 {
+            s.forked(id, 10 + id as i32, t0);
+        }
+        assert!(s.poll(t0).is_empty());
+        // Worker 0 restarted later does not fire onStart again.
+        s.exited(10, killed(), false, t0);
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Fork {
+                id: 0,
+                fire_start: false
+            }]
+        );
+    }
+
+    #[test]
+    fn a_crash_loop_backs_off_and_uptime_resets_it() {
+        let t0 = Instant::now();
+        let mut s = running(1, t0);
+        let mut t = t0;
+        let mut delays = Vec::new();
+        for pid in 100..106 {
+            assert_eq!(s.exited(pid, killed(), false, t), Some(0));
+            let wait = s.timeout(t, Duration::from_secs(60));
+            delays.push(wait.as_millis());
+            if !wait.is_zero() {
+                assert!(s.poll(t + wait - Duration::from_millis(1)).is_empty());
+            }
+            t += wait;
+            assert_eq!(
+                s.poll(t),
+                vec![Command::Fork {
+                    id: 0,
+                    fire_start: false
+                }]
+            );
+            s.forked(0, pid + 1, t);
+        }
+        assert_eq!(delays, vec![0, 100, 200, 400, 800, 1600]);
+        // After RESET_AFTER of uptime the next crash restarts at once.
+        t += RESET_AFTER;
+        s.exited(106, killed(), false, t);
+        assert_eq!(s.timeout(t, Duration::from_secs(60)), Duration::ZERO);
+    }
+
+    #[test]
+    fn recycling_replaces_at_once_without_back_off() {
+        let t0 = Instant::now();
+        let mut s = running(2, t0);
+        let mut t = t0;
+        for i in 0..5 {
+            let pid = if i == 0 { 100 } else { 200 + i - 1 };
+            s.exited(pid, ok(), true, t);
+            assert_eq!(s.timeout(t, Duration::from_secs(60)), Duration::ZERO);
+            assert_eq!(
+                s.poll(t),
+                vec![Command::Fork {
+                    id: 0,
+                    fire_start: false
+                }]
+            );
+            s.forked(0, 200 + i, t);
+            t += Duration::from_millis(10);
+        }
+        // A recycled worker that exits abnormally is a failure like any other.
+        s.exited(204, killed(), true, t);
+        s.forked(0, 300, t);
+        s.exited(300, killed(), true, t);
+        assert_eq!(
+            s.timeout(t, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
+    }
+
+    #[test]
+    fn reload_restarts_one_worker_at_a_time() {
+        let t0 = Instant::now();
+        let mut s = running(3, t0);
+        s.reload();
+        assert!(s.reload_in_progress());
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Signal {
+                pid: 100,
+                signal: libc::SIGTERM
+            }]
+        );
+        // Nothing else happens until the first one has exited.
+        assert!(s.poll(t0 + Duration::from_secs(1)).is_empty());
+        s.reload(); // a second request while one runs is ignored
+        s.exited(100, ok(), false, t0 + Duration::from_secs(1));
+        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(
+            s.poll(t1),
+            vec![
+                Command::Fork {
+                    id: 0,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 101,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+        s.forked(0, 110, t1);
+        s.exited(101, ok(), false, t1);
+        assert_eq!(
+            s.poll(t1),
+            vec![
+                Command::Fork {
+                    id: 1,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 102,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+        s.forked(1, 111, t1);
+        s.exited(102, ok(), false, t1);
+        assert_eq!(
+            s.poll(t1),
+            vec![Command::Fork {
+                id: 2,
+                fire_start: false
+            }]
+        );
+        s.forked(2, 112, t1);
+        assert!(!s.reload_in_progress());
+        assert_eq!(s.live_pids(), vec![110, 111, 112]);
+    }
+
+    #[test]
+    fn a_reloaded_worker_that_overruns_the_deadline_is_killed_once() {
+        let t0 = Instant::now();
+        let mut s = running(2, t0);
+        s.reload();
+        assert_eq!(s.poll(t0).len(), 1);
+        assert!(s.poll(t0 + GRACE - Duration::from_millis(1)).is_empty());
+        assert_eq!(s.timeout(t0, Duration::from_secs(60)), GRACE);
+        assert_eq!(
+            s.poll(t0 + GRACE),
+            vec![Command::Signal {
+                pid: 100,
+                signal: libc::SIGKILL
+            }]
+        );
+        assert!(s.poll(t0 + GRACE * 2).is_empty());
+        // Its SIGKILL exit completes the step without back-off, and the next one follows.
+        s.exited(100, killed(), false, t0 + GRACE * 2);
+        let t = t0 + GRACE * 2;
+        assert_eq!(s.timeout(t, Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(
+            s.poll(t),
+            vec![
+                Command::Fork {
+                    id: 0,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 101,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn shutdown_asks_then_kills_stragglers_after_the_deadline() {
+        let t0 = Instant::now();
+        let mut s = running(3, t0);
+        let cmds = s.shutdown(t0);
+        assert_eq!(
+            cmds,
+            (100..103)
+                .map(|pid| Command::Signal {
+                    pid,
+                    signal: libc::SIGTERM
+                })
+                .collect::<Vec<_>>()
+        );
+        s.exited(101, ok(), false, t0);
+        // No restarts during shutdown, not even of a worker that crashed.
+        s.exited(100, killed(), false, t0);
+        assert!(s.poll(t0 + GRACE - Duration::from_millis(1)).is_empty());
+        assert_eq!(
+            s.poll(t0 + GRACE),
+            vec![Command::Signal {
+                pid: 102,
+                signal: libc::SIGKILL
+            }]
+        );
+        assert!(s.poll(t0 + GRACE * 2).is_empty());
+        s.exited(102, killed(), false, t0 + GRACE);
+        assert!(s.all_exited());
+        // Reload requests during shutdown do nothing.
+        s.reload();
+        assert!(!s.reload_in_progress());
+    }
+
+    #[test]
+    fn a_failed_fork_is_retried_with_back_off() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::new(1, GRACE, t0);
+        assert_eq!(s.poll(t0).len(), 1);
+        s.fork_failed(0, t0);
+        assert!(s.poll(t0).is_empty());
+        assert_eq!(
+            s.timeout(t0, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
+        assert_eq!(s.poll(t0 + Duration::from_millis(100)).len(), 1);
+    }
+
+    #[test]
+    fn unknown_pids_are_ignored() {
+        let t0 = Instant::now();
+        let mut s = running(1, t0);
+        assert_eq!(s.exited(999, killed(), false, t0), None);
+        assert_eq!(s.exited(0, killed(), false, t0), None);
+        assert_eq!(s.live_pids(), vec![100]);
+    }
+
+    #[test]
+    fn exit_status_decodes_waitpid() {
+        assert_eq!(
+            ExitStatus::from_wait(3 << 8),
+            ExitStatus { code: 3, signal: 0 }
+        );
+        assert_eq!(ExitStatus::from_wait(9), killed());
+        assert!(!ExitStatus::from_wait(0).abnormal());
+    }
+}
