@@ -1,23 +1,42 @@
 //! swoole-rs: a memory-safe `Swoole\Server` for PHP, written in Rust.
 //!
 //! # Layout
-//! Data flows down and back up through four layers; none skips one.
-//! - [`codec`]: framing of a TCP byte stream into packets (raw, EOF check, EOF split,
-//!   length-prefixed, user length function). Pure byte-buffer logic, no sockets, no PHP.
-//! - [`net`]: the reactor. Listener, one task per connection, output queues and the session
-//!   table, on a single-threaded tokio runtime. Works on session ids and byte slices and
-//!   reports events through a trait; it never sees a PHP value.
-//! - [`process`]: process-level concerns: signals (graceful SIGTERM/SIGINT), pids, the pages
-//!   shared by worker processes (session ids, `stats()` counters, session owners), the
-//!   channels that forward `send()`/`close()` between workers, the restart back-off and the
-//!   Swoole-format log (`log_file`, `log_level`). The manager loop itself (fork, supervise,
-//!   reload, shutdown, `max_request` recycling) and `daemonize`/`pid_file` are in
-//!   `php::server`, since they call PHP callbacks or run before the workers exist.
-//! - [`php`]: the ext-php-rs surface: `Swoole\Server`, `Swoole\Timer`,
-//!   `Swoole\Connection\Iterator`, `Swoole\Exception`, constants and functions. It converts
-//!   arguments, raises Swoole's warnings and calls user callbacks with the failure policy
-//!   described in `php::callback`.
-//! - [`options`]: `set()` option parsing and validation, PHP-free so it is unit-tested.
+//! Data flows down and back up through the layers; none skips one, and nothing below `php`
+//! names it (the reactor reports through `net::EventSink`, the manager through
+//! `process::supervisor::ManagerHooks`). One file per concern, so the reference
+//! (`swoole-server.md`) maps to a file:
+//!
+//! - `codec.rs`: TCP framing (§5: raw, `open_eof_check`, `open_eof_split`, `open_length_check`
+//!   with every `package_length_type`, `package_length_func`, `package_max_length`). Pure.
+//! - `options.rs`: `set()` parsing and validation (§4), defaults, derived values. Pure.
+//! - `shm/`: memory shared between the processes of a server ([`shm::Mapping`], `ShmSafe`).
+//! - `net/mod.rs`: the reactor's contract (`EventSink`), its error codes and clock.
+//!   - `net/listener.rs`: bind (constructor, §1), listen, accept: TCP, TCP6, unix stream.
+//!   - `net/conn.rs`: one session: socket, output queue, times, exactly-one-onClose flags.
+//!   - `net/reactor.rs`: accept loop, per-connection task, `send()`/`close()`/`pause()`
+//!     (§2 data plane), forwarded cross-worker calls, graceful drain, `stats()` counters.
+//!   - `net/session.rs`: the session table (`$fd` ids never reused, §6 session ids).
+//! - `process/mod.rs`: the process layer's index, pids.
+//!   - `process/signals.rs`: SIGTERM/SIGINT/SIGUSR1 through a pipe (§6 signals), masks.
+//!   - `process/shm.rs`: the shared pages: session counter, stats, worker pids, owner table.
+//!   - `process/channel.rs`: inter-process messages: one framing, chunking, reassembly.
+//!   - `process/supervisor.rs`: the manager (§6 BASE with workers): fork, restart back-off,
+//!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
+//!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format.
+//! - `php/mod.rs`: the constants (§7) and the module's index.
+//!   - `php/server/mod.rs`: `Swoole\Server` and its methods (§2), converting and delegating.
+//!   - `php/server/state.rs`: what a server object owns; running/worker/owner queries.
+//!   - `php/server/lifecycle.rs`: `start()` until it returns: loop, workers, the manager's PHP
+//!     side, `daemonize`, `pid_file`, `log_file`, Shutdown, re-raised fatals, `exit()`.
+//!   - `php/server/sink.rs`: events (§3), one place each, with the callback failure policy.
+//!   - `php/server/info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
+//!   - `php/server/connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
+//!   - `php/server/port.rs`: `Swoole\Server\Port`.
+//!   - `php/callback.rs`: calling user code (exceptions, fatal errors, `exit()`; §6 end).
+//!   - `php/convert.rs`: PHP values ↔ plain data (binary-safe strings, option values).
+//!   - `php/errors.rs`: last error, `swoole_strerror()`, warnings, `SWOOLE_ERROR_*` (§7).
+//!   - `php/exception.rs`: `Swoole\Exception`.
+//!   - `php/timer.rs`: `Swoole\Timer` and `swoole_timer_*`.
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With

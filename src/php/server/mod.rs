@@ -1,12 +1,12 @@
 //! `Swoole\Server`: the class and its methods. Each method converts its arguments, raises
 //! Swoole's warnings and delegates; the rooms beside this file hold the rest:
 //!
-//! - [`state`]: what a server object owns, and the queries every method needs.
-//! - [`lifecycle`]: `start()` and everything until it returns (loop, manager glue, files).
-//! - [`sink`]: events, one place each (connection events and lifecycle callbacks).
-//! - [`info`]: `getClientInfo()`, `getClientList()`, `stats()`.
-//! - [`connections`]: `$server->connections` (`Swoole\Connection\Iterator`).
-//! - [`port`]: `Swoole\Server\Port` (`$server->ports`).
+//! - `state.rs`: what a server object owns, and the queries every method needs.
+//! - `lifecycle.rs`: `start()` and everything until it returns (loop, manager glue, files).
+//! - `sink.rs`: events, one place each (connection events and lifecycle callbacks).
+//! - `info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
+//! - `connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
+//! - `port.rs`: `Swoole\Server\Port` (`$server->ports`).
 
 mod connections;
 mod info;
