@@ -154,12 +154,9 @@ impl Reactor {
             if self.stopping.get() {
                 return;
             }
-            if self.above_fair_share() {
-                // Let a less loaded worker take the next connection (they all wait on the same
-                // listening socket); if none does within 1 ms, this one still accepts it.
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            let accepted = listener.accept(self.settings.open_tcp_nodelay).await;
+            let accepted = listener
+                .accept(self.settings.open_tcp_nodelay, || self.above_fair_share())
+                .await;
             if self.stopping.get() {
                 return;
             }

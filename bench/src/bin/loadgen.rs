@@ -12,6 +12,10 @@
 //!   reply, close. Latency includes the connect.
 //! * `idle --conns N --size S [--hold H]` — open N connections (RLIMIT_NOFILE is raised),
 //!   hold them H seconds, then ping each one once and count the answers.
+//! * `flood --conns N --size S [--connect-concurrency K]` — N connections arrive at once (K
+//!   connects in flight, default 1000), each pings as soon as it is connected; `duration` is
+//!   the time until the last answer (how long the server took to accept and serve the flood),
+//!   latencies are per connection (connect + first reply).
 //!
 //! Reply accounting. The server writes one `"Server: "` prefix per *read*, so with
 //! pipelining (or a request split over two reads) reply framing does not follow request
@@ -53,7 +57,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen <pingpong|pipeline|churn|idle> --port P [--host 127.0.0.1] \
+        "usage: loadgen <pingpong|pipeline|churn|idle|flood> --port P [--host 127.0.0.1] \
          [--conns C] [--size S] [--duration SECS] [--depth P] [--rate R] [--warmup SECS] \
          [--hold SECS] [--max-requests N] [--connect-concurrency N]"
     );
@@ -70,7 +74,7 @@ fn num<T: std::str::FromStr>(k: &str, v: &str) -> T {
 fn parse_args() -> Args {
     let mut it = std::env::args().skip(1);
     let mode = it.next().unwrap_or_else(|| usage());
-    if !matches!(mode.as_str(), "pingpong" | "pipeline" | "churn" | "idle") {
+    if !matches!(mode.as_str(), "pingpong" | "pipeline" | "churn" | "idle" | "flood") {
         usage();
     }
     let mut a = Args {
@@ -79,7 +83,7 @@ fn parse_args() -> Args {
         port: 0,
         conns: match mode.as_str() {
             "churn" => 50,
-            "idle" => 10_000,
+            "idle" | "flood" => 10_000,
             _ => 100,
         },
         size: 64,
@@ -89,7 +93,7 @@ fn parse_args() -> Args {
         warmup: 0.0,
         hold: 1.0,
         max_requests: 1_000_000_000,
-        connect_concurrency: 256,
+        connect_concurrency: if mode == "flood" { 1000 } else { 256 },
     };
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_else(|| usage());
@@ -566,6 +570,74 @@ async fn run_idle(a: &Args, addr: &str) -> (Shared, f64) {
     (stats, elapsed)
 }
 
+async fn run_flood(a: &Args, addr: &str) -> (Shared, f64) {
+    let limit = raise_nofile();
+    if limit < a.conns as u64 + 64 {
+        eprintln!(
+            "loadgen: RLIMIT_NOFILE is {limit}, fewer than {} connections will open",
+            a.conns
+        );
+    }
+    let start = Instant::now();
+    let end = start + IO_TIMEOUT + Duration::from_secs(30);
+    let stats = Rc::new(RefCell::new(Stats::new(start, end)));
+    let msg = Rc::new(payload(a.size, 1));
+    let size = a.size;
+    let gate = Rc::new(tokio::sync::Semaphore::new(a.connect_concurrency));
+    let last = Rc::new(RefCell::new(start));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..a.conns {
+        let (stats, msg, gate, last, addr) = (stats.clone(), msg.clone(), gate.clone(), last.clone(), addr.to_string());
+        set.spawn_local(async move {
+            let permit = gate.acquire().await.ok();
+            let t0 = Instant::now();
+            let r = tokio::time::timeout(IO_TIMEOUT, async {
+                let mut s = connect(&addr).await?;
+                drop(permit);
+                s.write_all(&msg).await?;
+                let mut buf = vec![0u8; size + 64];
+                let mut p = ReplyParser::default();
+                while p.payload < size as u64 {
+                    let n = s.read(&mut buf).await?;
+                    if n == 0 {
+                        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "eof"));
+                    }
+                    p.feed(&buf[..n]);
+                }
+                Ok(s)
+            })
+            .await;
+            let now = Instant::now();
+            let mut st = stats.borrow_mut();
+            match r {
+                Ok(Ok(s)) => {
+                    st.answered += 1;
+                    st.complete(t0, now);
+                    *last.borrow_mut() = now;
+                    Some(s)
+                }
+                _ => {
+                    st.errors += 1;
+                    None
+                }
+            }
+        });
+    }
+    let mut keep = Vec::new();
+    let _ = tokio::time::timeout_at(end.into(), async {
+        while let Some(r) = set.join_next().await {
+            if let Ok(Some(s)) = r {
+                keep.push(s);
+            }
+        }
+    })
+    .await;
+    set.abort_all();
+    let elapsed = last.borrow().duration_since(start).as_secs_f64();
+    drop(keep);
+    (stats, elapsed)
+}
+
 fn main() {
     let a = parse_args();
     let addr = format!("{}:{}", a.host, a.port);
@@ -579,6 +651,7 @@ fn main() {
             "pingpong" | "pipeline" => run_stream_mode(&a, &addr).await,
             "churn" => run_churn(&a, &addr).await,
             "idle" => run_idle(&a, &addr).await,
+            "flood" => run_flood(&a, &addr).await,
             _ => unreachable!(),
         }
     });
@@ -590,7 +663,7 @@ fn main() {
             st.hist.value_at_quantile(p) as f64 / 1000.0
         }
     };
-    let duration = if a.mode == "idle" {
+    let duration = if a.mode == "idle" || a.mode == "flood" {
         // Ping phase: from the first ping to the last answer.
         duration
     } else {
@@ -602,7 +675,7 @@ fn main() {
         0.0
     };
     let rate = a.rate.map(|r| format!("{r}")).unwrap_or_else(|| "null".into());
-    let answered = if a.mode == "idle" {
+    let answered = if a.mode == "idle" || a.mode == "flood" {
         format!("{}", st.answered)
     } else {
         "null".into()
