@@ -37,6 +37,6 @@ int(510)
 NULL
 NULL
 
-Warning: Swoole\Server::on(): illegal callback function in %s on line %d
+Warning: Swoole\Server::on(): function 'no_such_function_anywhere' is not callable in %s on line %d
 bool(false)
 NULL

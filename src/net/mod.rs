@@ -36,6 +36,8 @@ pub mod code {
 pub trait EventSink {
     fn on_connect(&self, id: u64);
     fn on_receive(&self, id: u64, data: &[u8]);
+    /// After an onReceive, once the request is counted (`max_request` recycling looks here).
+    fn after_receive(&self, _id: u64) {}
     /// Called exactly once per session, before its socket is closed.
     fn on_close(&self, id: u64, reactor_id: i64);
     /// A framing error ends the connection; the sink reports it (Swoole logs a warning).

@@ -272,6 +272,14 @@ impl Reactor {
         }
     }
 
+    /// A request counts once its onReceive returned, as in Swoole: `stats()` read inside the
+    /// callback does not include the request being handled.
+    fn count_request(&self, sink: &dyn EventSink, id: u64) {
+        SharedStats::add(&self.stats.shared().request_count, 1);
+        bump(&self.stats.worker_request_count, 1);
+        sink.after_receive(id);
+    }
+
     /// Hands `n` freshly read bytes (in the shared read buffer) to the sink, framed.
     fn deliver(
         &self,
@@ -286,18 +294,16 @@ impl Reactor {
             // Raw: one onReceive per read. The buffer stays borrowed during the callback;
             // nothing a callback can do reads from a socket.
             let buf = self.read_buf.borrow();
-            SharedStats::add(&self.stats.shared().request_count, 1);
-            bump(&self.stats.worker_request_count, 1);
             sink.on_receive(conn.id, &buf[..n]);
+            self.count_request(&*sink, conn.id);
             return Ok(());
         };
         decoder.push(&self.read_buf.borrow()[..n]);
         let custom = matches!(self.framing, Framing::Custom);
         let dispatch = |packet: &[u8]| {
-            SharedStats::add(&self.stats.shared().request_count, 1);
-            bump(&self.stats.worker_request_count, 1);
             conn.last_dispatch_time.set(now());
             sink.on_receive(conn.id, packet);
+            self.count_request(&*sink, conn.id);
         };
         loop {
             if conn.is_closing() {
@@ -544,6 +550,9 @@ impl Reactor {
                     }
                     PeerMsg::Close(id, reset) => {
                         self.close_session(id, -1, reset);
+                    }
+                    PeerMsg::Pause(id, paused) => {
+                        self.set_paused(id, paused);
                     }
                 }
             }

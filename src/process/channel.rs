@@ -33,6 +33,8 @@ pub const MAX_PAYLOAD: usize = 60 * 1024;
 pub const FLAG_MORE: u8 = 1;
 /// `close($fd, true)`: close with an RST.
 pub const FLAG_RESET: u8 = 2;
+/// A [`Kind::Pause`] that resumes.
+pub const FLAG_RESUME: u8 = 4;
 
 /// What a message is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,8 @@ pub enum Kind {
     Send = 1,
     /// `close()` on a session another worker owns.
     Close = 2,
+    /// `pause()` / `resume()` on a session another worker owns ([`FLAG_RESUME`] to resume).
+    Pause = 3,
 }
 
 impl Kind {
@@ -49,6 +53,7 @@ impl Kind {
         match b {
             1 => Some(Kind::Send),
             2 => Some(Kind::Close),
+            3 => Some(Kind::Pause),
             _ => None,
         }
     }
@@ -163,6 +168,8 @@ impl Reassembler {
 pub enum PeerMsg<'a> {
     Send(u64, &'a [u8]),
     Close(u64, bool),
+    /// Session id and whether to pause (false: resume).
+    Pause(u64, bool),
 }
 
 impl<'a> PeerMsg<'a> {
@@ -172,6 +179,7 @@ impl<'a> PeerMsg<'a> {
         match f.header.kind {
             Kind::Send => PeerMsg::Send(f.header.target, f.payload),
             Kind::Close => PeerMsg::Close(f.header.target, f.header.flags & FLAG_RESET != 0),
+            Kind::Pause => PeerMsg::Pause(f.header.target, f.header.flags & FLAG_RESUME == 0),
         }
     }
 
@@ -191,13 +199,20 @@ impl<'a> PeerMsg<'a> {
                 msg_id: 0,
                 target: *id,
             },
+            PeerMsg::Pause(id, paused) => Header {
+                kind: Kind::Pause,
+                flags: if *paused { 0 } else { FLAG_RESUME },
+                src,
+                msg_id: 0,
+                target: *id,
+            },
         }
     }
 
     fn payload(&self) -> &'a [u8] {
         match self {
             PeerMsg::Send(_, d) => d,
-            PeerMsg::Close(..) => &[],
+            PeerMsg::Close(..) | PeerMsg::Pause(..) => &[],
         }
     }
 }
@@ -301,6 +316,8 @@ mod tests {
             PeerMsg::Send(7, b"hello"),
             PeerMsg::Close(u64::MAX, true),
             PeerMsg::Close(1, false),
+            PeerMsg::Pause(3, true),
+            PeerMsg::Pause(4, false),
         ] {
             let frames: Vec<_> = encode(m.header(1), m.payload()).collect();
             assert_eq!(frames.len(), 1);

@@ -39,8 +39,7 @@ impl ConnectionIterator {
         let ids = self
             .shared
             .as_ref()
-            .and_then(|s| s.reactor())
-            .map(|r| r.sessions.borrow().ids())
+            .and_then(|s| s.reactor().map(|r| s.open_sessions(&r)))
             .unwrap_or_default();
         *self.ids.borrow_mut() = ids;
         self.pos.set(0);
@@ -69,8 +68,7 @@ impl ConnectionIterator {
     pub fn count(&self) -> i64 {
         self.shared
             .as_ref()
-            .and_then(|s| s.reactor())
-            .map(|r| r.sessions.borrow().len() as i64)
+            .and_then(|s| s.reactor().map(|r| s.open_session_count(&r) as i64))
             .unwrap_or(0)
     }
 
@@ -79,7 +77,7 @@ impl ConnectionIterator {
         let (Some(r), Some(fd)) = (sh.reactor(), fd_arg(fd)) else {
             return false;
         };
-        fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing())
+        fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing()) || sh.remote_owner(fd).is_some()
     }
 
     pub fn offset_get(&self, fd: &Zval) -> PhpResult<Zval> {

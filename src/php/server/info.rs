@@ -103,6 +103,9 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
     }
 }
 
+/// `getClientList()`: up to `find_count` open sessions after `start_fd`, server-wide. False,
+/// as in Swoole, when `start_fd` is not an open session, when nothing follows it, and when
+/// more than 100 are asked for.
 pub(super) fn client_list(sh: &Shared, start_fd: i64, find_count: i64) -> Zval {
     let Some(r) = sh.require_running() else {
         return false_zval();
@@ -111,12 +114,21 @@ pub(super) fn client_list(sh: &Shared, start_fd: i64, find_count: i64) -> Zval {
         warning("swoole connection list max_find_count=100");
         return false_zval();
     }
-    let ids = r
-        .sessions
-        .borrow()
-        .list_after(start_fd.max(0) as u64, find_count.max(0) as usize);
+    let ids = sh.open_sessions(&r);
+    let start = start_fd.max(0) as u64;
+    if start > 0 && ids.binary_search(&start).is_err() {
+        return false_zval();
+    }
+    let found: Vec<u64> = ids
+        .into_iter()
+        .filter(|id| *id > start)
+        .take(find_count.max(0) as usize)
+        .collect();
+    if found.is_empty() {
+        return false_zval();
+    }
     let mut a = ZendHashTable::new();
-    for id in ids {
+    for id in found {
         let _ = a.push(id as i64);
     }
     let mut z = Zval::new();

@@ -32,7 +32,7 @@ pub use state::{
 };
 
 use super::callback;
-use super::convert::{false_zval, fd_arg, long, opt_value, zval_bytes};
+use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, opt_value, zval_bytes};
 use super::errors::{self, set_last_error, warning, warning_code};
 use super::exception::swoole_exception;
 use crate::net::{code, listener, SendError};
@@ -218,7 +218,13 @@ impl Server {
             return false;
         };
         if !callback.is_callable() {
-            warning_code(errors::PHP_RUNTIME_NOTICE, "illegal callback function");
+            let name = callable_name(callback);
+            let what = if name.is_empty() {
+                "the callback".to_string()
+            } else {
+                format!("function '{name}'")
+            };
+            warning_code(errors::PHP_FATAL_ERROR, &format!("{what} is not callable"));
             return false;
         }
         sh.callbacks
@@ -282,8 +288,8 @@ impl Server {
             warning_code(errors::INVALID_PARAMS, &format!("invalid fd[{fd}]"));
             return false;
         }
+        // PHP's own conversion: arrays warn and send "Array", objects without __toString throw.
         let Some(data) = zval_bytes(send_data) else {
-            warning_code(errors::INVALID_PARAMS, "the data sent must be a string");
             return false;
         };
         if data.is_empty() {
@@ -321,7 +327,10 @@ impl Server {
 
     /// Closes a connection; onClose runs before this returns, with reactor id -1.
     #[php(defaults(reset = false))]
-    pub fn close(&self, fd: i64, reset: bool) -> bool {
+    pub fn close(&self, fd: &Zval, reset: bool) -> bool {
+        let Some(fd) = int_arg(fd, 1) else {
+            return false;
+        };
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
@@ -342,7 +351,10 @@ impl Server {
     }
 
     /// Whether the session is open (neither closed nor closing).
-    pub fn exists(&self, fd: i64) -> bool {
+    pub fn exists(&self, fd: &Zval) -> bool {
+        let Some(fd) = int_arg(fd, 1) else {
+            return false;
+        };
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
@@ -351,22 +363,34 @@ impl Server {
     }
 
     /// Alias of `exists()`.
-    pub fn exist(&self, fd: i64) -> bool {
+    pub fn exist(&self, fd: &Zval) -> bool {
         self.exists(fd)
     }
 
     /// Connection details with Swoole's keys, or false for an unknown session.
     #[php(defaults(reactor_id = -1, ignore_error = false))]
-    pub fn get_client_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
+    pub fn get_client_info(
+        &self,
+        fd: &Zval,
+        reactor_id: i64,
+        ignore_error: bool,
+    ) -> PhpResult<Zval> {
         let _ = (reactor_id, ignore_error);
+        let Some(fd) = int_arg(fd, 1) else {
+            return Ok(false_zval());
+        };
         client_info(&self.shared, fd)
     }
 
     /// Alias of `getClientInfo()`.
     #[php(name = "connection_info", defaults(reactor_id = -1, ignore_error = false))]
-    pub fn connection_info(&self, fd: i64, reactor_id: i64, ignore_error: bool) -> PhpResult<Zval> {
-        let _ = (reactor_id, ignore_error);
-        client_info(&self.shared, fd)
+    pub fn connection_info(
+        &self,
+        fd: &Zval,
+        reactor_id: i64,
+        ignore_error: bool,
+    ) -> PhpResult<Zval> {
+        self.get_client_info(fd, reactor_id, ignore_error)
     }
 
     /// Up to `$find_count` (max 100) session ids greater than `$start_fd`, ascending.
@@ -440,13 +464,13 @@ impl Server {
     }
 
     /// Stops reading from a connection until `resume()`.
-    pub fn pause(&self, fd: i64) -> bool {
-        self.set_paused(fd, true)
+    pub fn pause(&self, fd: &Zval) -> bool {
+        int_arg(fd, 1).is_some_and(|fd| self.set_paused(fd, true))
     }
 
     /// Resumes reading from a paused connection.
-    pub fn resume(&self, fd: i64) -> bool {
-        self.set_paused(fd, false)
+    pub fn resume(&self, fd: &Zval) -> bool {
+        int_arg(fd, 1).is_some_and(|fd| self.set_paused(fd, false))
     }
 
     /// Alias of `resume()` (used with `enable_delay_receive` in Swoole).
@@ -596,14 +620,25 @@ impl Server {
         }
     }
 
+    /// Pauses or resumes reading; another worker's session is forwarded to its owner (true
+    /// once handed over, as for `close()`).
     fn set_paused(&self, fd: i64, paused: bool) -> bool {
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
-        if fd <= 0 || !reactor.set_paused(fd as u64, paused) {
-            set_last_error(code::SESSION_NOT_EXIST);
-            return false;
+        if fd > 0 && reactor.set_paused(fd as u64, paused) {
+            return true;
         }
-        true
+        if let Some(peer) = self.shared.remote_owner(fd) {
+            let src = self.shared.worker_id.get().max(0) as u16;
+            if peer
+                .send_peer(src, &PeerMsg::Pause(fd as u64, paused))
+                .is_ok()
+            {
+                return true;
+            }
+        }
+        set_last_error(code::SESSION_NOT_EXIST);
+        false
     }
 }

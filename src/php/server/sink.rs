@@ -76,6 +76,9 @@ impl EventSink for PhpSink {
             let out = cb.call(&mut args, &|| format!("onReceive (fd {id})"));
             self.after(out, id);
         }
+    }
+
+    fn after_receive(&self, _id: u64) {
         self.check_max_request();
     }
 

@@ -105,6 +105,36 @@ impl Shared {
 }
 
 impl Shared {
+    /// The pids of the live workers, with several workers.
+    fn live_worker_pids(&self) -> Option<Vec<i32>> {
+        let page = self.stats_page.get()?;
+        let n = (self.worker_num.get().max(0) as usize).min(process::MAX_SLOTS);
+        Some(
+            page.pids[..n]
+                .iter()
+                .map(|p| p.load(std::sync::atomic::Ordering::Relaxed))
+                .filter(|p| *p > 0)
+                .collect(),
+        )
+    }
+
+    /// Every open session of the server, ascending: with several workers from the shared
+    /// owner table (see `Owners::open_sessions` for the cost), else this worker's table.
+    pub(super) fn open_sessions(&self, r: &Reactor) -> Vec<u64> {
+        match (self.owners.get(), self.live_worker_pids()) {
+            (Some(owners), Some(live)) => owners.open_sessions(|pid| live.contains(&pid)),
+            _ => r.sessions.borrow().ids(),
+        }
+    }
+
+    /// How many sessions are open server-wide.
+    pub(super) fn open_session_count(&self, r: &Reactor) -> usize {
+        match self.stats_page.get() {
+            Some(page) => page.connection_num() as usize,
+            None => r.sessions.borrow().len(),
+        }
+    }
+
     pub(super) fn reactor(&self) -> Option<Rc<Reactor>> {
         self.running.borrow().clone()
     }
