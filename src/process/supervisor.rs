@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::getpid;
-use super::log::{log, LOG_WARNING};
+use super::log::{log, LOG_INFO, LOG_WARNING};
 use super::shm::{SharedStats, MAX_SLOTS};
 use super::signals::{block_all_signals, restore_sigmask, SignalGuard};
 
@@ -130,6 +130,11 @@ impl Supervisor {
     /// The pid running in slot `id` (0: none).
     pub fn pid(&self, id: usize) -> i32 {
         self.slots.get(id).map_or(0, |s| s.pid)
+    }
+
+    /// The slot running `pid`.
+    pub fn id_of(&self, pid: i32) -> Option<usize> {
+        self.slots.iter().position(|s| s.pid == pid && pid > 0)
     }
 
     pub fn live_pids(&self) -> Vec<i32> {
@@ -361,14 +366,30 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                         }
                     }
                 }
-                Command::Signal { pid, signal } => kill(pid, signal),
+                Command::Signal { pid, signal } => {
+                    if signal == libc::SIGKILL {
+                        let id = sup.id_of(pid).unwrap_or(0);
+                        log(
+                            LOG_WARNING,
+                            '$',
+                            0,
+                            &format!("ReloadTask::kill_all(): force kill worker process(pid={pid}, id={id})"),
+                        );
+                    }
+                    kill(pid, signal)
+                }
             }
         }
         let timeout = sup.timeout(Instant::now(), Duration::from_secs(1));
         for sig in signals.wait_blocking(timeout) {
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
-                libc::SIGUSR1 => sup.reload(),
+                libc::SIGUSR1 => {
+                    if !sup.reload_in_progress() {
+                        log(LOG_INFO, '$', 0, "Server is reloading all workers now");
+                    }
+                    sup.reload();
+                }
                 _ => {}
             }
         }
@@ -383,6 +404,12 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
     while !sup.all_exited() {
         let killed = sup.poll(Instant::now());
         if !killed.is_empty() {
+            log(
+                LOG_WARNING,
+                '$',
+                0,
+                "Manager::terminate_all_worker() (ERRNO 9101): wait timeout, all worker processes will be forcibly terminated",
+            );
             for cmd in killed {
                 if let Command::Signal { pid, signal } = cmd {
                     kill(pid, signal);

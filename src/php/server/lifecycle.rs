@@ -18,8 +18,9 @@ use crate::php::callback::{self, Cached, LoopCtl};
 use crate::php::errors::{self, set_last_error, warning};
 use crate::php::exception::swoole_exception;
 use crate::php::timer;
+use crate::process::signals::LoopSignals;
 use crate::process::supervisor::{self, ExitStatus, ManagerConfig, ManagerHooks};
-use crate::process::{self, log, signals, Channel, ServerPages, SharedStats, SignalGuard};
+use crate::process::{self, log, Channel, ServerPages, SharedStats};
 
 /// Takes the bound socket and starts listening (in the process that will fork workers).
 fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
@@ -220,11 +221,11 @@ fn run_loop(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot create the event loop: {e}"))?;
-    let signals = SignalGuard::install();
-    if let Some(mask) = &ctx.unblock {
-        signals::restore_sigmask(mask);
-    }
-    let signals = Rc::new(signals.map_err(|e| format!("cannot install signal handlers: {e}"))?);
+    // A forked worker leaves every signal blocked until here; SIGTERM/SIGINT stay blocked
+    // (read from a signalfd, so they never interrupt a callback).
+    let signals = LoopSignals::install(ctx.unblock.as_ref())
+        .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    let signals = Rc::new(signals);
     let reactor = Reactor::new(
         settings.clone(),
         framing,
