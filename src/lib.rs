@@ -37,6 +37,7 @@
 //!   - `php/errors.rs`: last error, `swoole_strerror()`, warnings, `SWOOLE_ERROR_*` (§7).
 //!   - `php/exception.rs`: `Swoole\Exception`.
 //!   - `php/timer.rs`: `Swoole\Timer` and `swoole_timer_*`.
+//!   - `php/process_name.rs`: `swoole_set_process_name()`.
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With
@@ -102,6 +103,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .constant(("SWOOLE_USE_SHORTNAME", true, &[]));
     module = php::errors::register_functions(module);
     module = php::timer::register_functions(module);
+    module = php::process_name::register_functions(module);
     for (name, value) in php::INT_CONSTANTS {
         module = module.constant((name, *value, &[]));
     }

@@ -170,6 +170,8 @@ namespace {
     function swoole_clear_error(): void {}
     function swoole_strerror(int $errno, ?int $error_type = null): string {}
     function swoole_cpu_num(): int {}
+    /** Sets what `ps` shows for this process: the command line, and the kernel's 15-byte name. */
+    function swoole_set_process_name(string $process_name): bool {}
     function swoole_timer_tick(int $ms, callable $callback, mixed ...$params): int|false {}
     function swoole_timer_after(int $ms, callable $callback, mixed ...$params): int|false {}
     function swoole_timer_clear(int $timer_id): bool {}

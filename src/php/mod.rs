@@ -5,6 +5,7 @@ pub mod callback;
 pub mod convert;
 pub mod errors;
 pub mod exception;
+pub mod process_name;
 pub mod server;
 pub mod timer;
 
