@@ -5,10 +5,15 @@
 //! the event loop and then makes `start()` fail with "The event-loop has already been
 //! created"; we refuse such a timer at once with a warning that says where to create it.
 //! All timers are cleared when the server stops, so none outlives its loop.
+//!
+//! The manager has no event loop (it forks, so it runs no runtime): its timers (created in
+//! onManagerStart, as Swoole allows) are kept with their due time here, and the manager's
+//! supervision loop sleeps until the next one and runs what is due ([`next_due`],
+//! [`run_due`]). They are cleared after onManagerStop.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::prelude::*;
@@ -24,24 +29,77 @@ struct Entry {
     interval_ms: i64,
     tick: bool,
     abort: Option<AbortHandle>,
+    /// In the manager: when it fires next.
+    due: Option<Instant>,
+}
+
+/// Where timers run.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Off,
+    /// On the event loop (tokio tasks).
+    Loop,
+    /// In the manager, driven by its supervision loop.
+    Manager,
 }
 
 thread_local! {
     static TIMERS: RefCell<BTreeMap<i64, Entry>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_ID: Cell<i64> = const { Cell::new(0) };
-    static ENABLED: Cell<bool> = const { Cell::new(false) };
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Off) };
 }
 
 /// Called by `start()` when its loop begins and ends.
 pub fn enable(on: bool) {
-    ENABLED.with(|e| e.set(on));
+    MODE.with(|e| e.set(if on { Mode::Loop } else { Mode::Off }));
     if !on {
         clear_all_timers();
     }
 }
 
+/// Called around the manager's life (before onManagerStart, after onManagerStop).
+pub fn enable_in_manager(on: bool) {
+    MODE.with(|e| e.set(if on { Mode::Manager } else { Mode::Off }));
+    if !on {
+        clear_all_timers();
+    }
+}
+
+/// In a freshly forked child: the manager's timers are not the child's.
+pub fn forget_inherited() {
+    MODE.with(|e| e.set(Mode::Off));
+    clear_all_timers();
+}
+
+/// When the manager's next timer is due.
+pub fn next_due() -> Option<Instant> {
+    TIMERS.with(|t| t.borrow().values().filter_map(|e| e.due).min())
+}
+
+/// Runs the manager's due timers (each once, even if it is late by several intervals).
+pub fn run_due() {
+    let now = Instant::now();
+    let due: Vec<i64> = TIMERS.with(|t| {
+        t.borrow()
+            .iter()
+            .filter(|(_, e)| e.due.is_some_and(|d| d <= now))
+            .map(|(id, _)| *id)
+            .collect()
+    });
+    for id in due {
+        if fire(id) {
+            TIMERS.with(|t| {
+                if let Some(e) = t.borrow_mut().get_mut(&id) {
+                    e.due = Some(Instant::now() + Duration::from_millis(e.interval_ms as u64));
+                }
+            });
+        }
+    }
+}
+
 fn add(ms: i64, callback: &Zval, params: &[&Zval], tick: bool) -> Option<i64> {
-    if !ENABLED.with(|e| e.get()) {
+    let mode = MODE.with(|e| e.get());
+    if mode == Mode::Off {
         errors::warning_code(
             errors::WRONG_OPERATION,
             "timers need a running server: create them in onWorkerStart or another server callback",
@@ -72,9 +130,14 @@ fn add(ms: i64, callback: &Zval, params: &[&Zval], tick: bool) -> Option<i64> {
                 interval_ms: ms,
                 tick,
                 abort: None,
+                due: (mode == Mode::Manager)
+                    .then(|| Instant::now() + Duration::from_millis(ms as u64)),
             },
         )
     });
+    if mode == Mode::Manager {
+        return Some(id);
+    }
     let handle = tokio::task::spawn_local(async move {
         let period = Duration::from_millis(ms as u64);
         let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -215,7 +278,10 @@ impl Timer {
     /// `['initialized' => bool, 'num' => active timer count]`.
     pub fn stats() -> std::collections::HashMap<String, i64> {
         let mut m = std::collections::HashMap::new();
-        m.insert("initialized".into(), ENABLED.with(|e| e.get()) as i64);
+        m.insert(
+            "initialized".into(),
+            MODE.with(|e| e.get() != Mode::Off) as i64,
+        );
         m.insert("num".into(), TIMERS.with(|t| t.borrow().len()) as i64);
         m
     }

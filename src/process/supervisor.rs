@@ -323,6 +323,12 @@ pub trait ManagerHooks {
     fn worker_error(&mut self, id: usize, pid: i32, status: ExitStatus);
     /// Whether user code in the manager asked to stop (`shutdown()`, `exit()`, a fatal error).
     fn stop_requested(&self) -> bool;
+    /// When the manager's next timer (`Swoole\Timer` in onManagerStart) is due.
+    fn next_timer(&self) -> Option<Instant> {
+        None
+    }
+    /// Runs the manager's due timers.
+    fn run_timers(&mut self) {}
 }
 
 /// How the manager runs.
@@ -380,7 +386,11 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                 }
             }
         }
-        let timeout = sup.timeout(Instant::now(), Duration::from_secs(1));
+        let now = Instant::now();
+        let mut timeout = sup.timeout(now, Duration::from_secs(1));
+        if let Some(t) = hooks.next_timer() {
+            timeout = timeout.min(t.saturating_duration_since(now));
+        }
         for sig in signals.wait_blocking(timeout) {
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
@@ -394,6 +404,9 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
             }
         }
         reap(cfg, hooks, &mut sup, false);
+        if !stop {
+            hooks.run_timers();
+        }
     }
 
     for cmd in sup.shutdown(Instant::now()) {

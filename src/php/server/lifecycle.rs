@@ -387,6 +387,7 @@ impl ManagerHooks for PhpManager<'_> {
 
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> ! {
         callback::set_current(None);
+        timer::forget_inherited();
         let child_socket = match self.socket.try_clone() {
             Ok(s) => s,
             // SAFETY: leaving the child at once.
@@ -407,11 +408,21 @@ impl ManagerHooks for PhpManager<'_> {
     }
 
     fn manager_start(&mut self) {
+        timer::enable_in_manager(true);
         call_simple(self.sh, self.server, "managerstart", None);
     }
 
     fn manager_stop(&mut self) {
         call_simple(self.sh, self.server, "managerstop", None);
+        timer::enable_in_manager(false);
+    }
+
+    fn next_timer(&self) -> Option<std::time::Instant> {
+        timer::next_due()
+    }
+
+    fn run_timers(&mut self) {
+        timer::run_due();
     }
 
     fn worker_error(&mut self, id: usize, pid: i32, status: ExitStatus) {
