@@ -65,6 +65,17 @@ pub struct Settings {
     pub log_file: Option<String>,
     /// Swoole log level: DEBUG 0, TRACE 1, INFO 2, NOTICE 3, WARNING 4, ERROR 5, NONE 6.
     pub log_level: i32,
+    /// strftime(3) format of a log line's date (Swoole's default `%F %T` when None).
+    pub log_date_format: Option<String>,
+    /// Append `<.uuuuuu>` microseconds to a log line's date.
+    pub log_date_with_microseconds: bool,
+    /// `SWOOLE_LOG_ROTATION_*`: 0 single file, 1 monthly, 2 daily, 3 hourly, 4 every minute.
+    pub log_rotation: i32,
+    /// Drop privileges to this user (and `group`) in the workers, after binding.
+    pub user: Option<String>,
+    pub group: Option<String>,
+    /// chroot(2) the workers here, after binding.
+    pub chroot: Option<String>,
 }
 
 impl Default for Settings {
@@ -93,6 +104,12 @@ impl Default for Settings {
             pid_file: None,
             log_file: None,
             log_level: LOG_INFO,
+            log_date_format: None,
+            log_date_with_microseconds: false,
+            log_rotation: 0,
+            user: None,
+            group: None,
+            chroot: None,
         }
     }
 }
@@ -120,14 +137,8 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "event_object",
     "dispatch_mode",
     "dispatch_func",
-    "log_date_format",
-    "log_date_with_microseconds",
-    "log_rotation",
     "display_errors",
     "trace_flags",
-    "user",
-    "group",
-    "chroot",
     "reload_async",
     "enable_coroutine",
     "send_yield",
@@ -353,6 +364,20 @@ impl Settings {
                 }
                 self.log_level = n as i32;
             }
+            "log_date_format" => self.log_date_format = string(key, v)?,
+            "log_date_with_microseconds" => self.log_date_with_microseconds = boolean(key, v)?,
+            "log_rotation" => {
+                let n = int(key, v)?;
+                if !(0..=4).contains(&n) {
+                    return Err(format!(
+                        "option 'log_rotation' must be one of SWOOLE_LOG_ROTATION_SINGLE (0), MONTHLY (1), DAILY (2), HOURLY (3) or EVERY_MINUTE (4), {n} given"
+                    ));
+                }
+                self.log_rotation = n as i32;
+            }
+            "user" => self.user = string(key, v)?,
+            "group" => self.group = string(key, v)?,
+            "chroot" => self.chroot = string(key, v)?,
             _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
             _ => return Ok(Applied::Unknown),
         }
@@ -512,6 +537,22 @@ mod tests {
         assert!(st.apply("log_level", &s("loud")).is_err());
         st.apply("pid_file", &s("/tmp/x.pid")).unwrap();
         assert_eq!(st.pid_file.as_deref(), Some("/tmp/x.pid"));
+        st.apply("log_rotation", &OptValue::Int(2)).unwrap();
+        assert_eq!(st.log_rotation, 2);
+        assert!(st
+            .apply("log_rotation", &OptValue::Int(5))
+            .unwrap_err()
+            .contains("EVERY_MINUTE (4), 5 given"));
+        st.apply("log_date_format", &s("%d/%m/%Y")).unwrap();
+        assert_eq!(st.log_date_format.as_deref(), Some("%d/%m/%Y"));
+        st.apply("log_date_format", &s("")).unwrap();
+        assert_eq!(st.log_date_format, None);
+        st.apply("user", &s("nobody")).unwrap();
+        st.apply("chroot", &s("/tmp")).unwrap();
+        assert_eq!(
+            (st.user.as_deref(), st.chroot.as_deref()),
+            (Some("nobody"), Some("/tmp"))
+        );
         let err = st.apply("log_file", &OptValue::Int(1)).unwrap_err();
         assert!(
             err.contains("'log_file' expects string, int given"),

@@ -9,12 +9,14 @@
 //! - [`supervisor`]: the manager: fork, restart back-off, reload one worker at a time,
 //!   `max_request` recycling, the shutdown deadline. It reports to the PHP layer through
 //!   [`supervisor::ManagerHooks`].
-//! - [`log`]: the Swoole-format log (`log_file`, `log_level`).
+//! - [`log`]: the Swoole-format log (`log_file`, `log_level`, date format, rotation, reopen).
+//! - [`privileges`]: `user`, `group`, `chroot` for the workers of a server started as root.
 //!
 //! Nothing here names PHP.
 
 pub mod channel;
 pub mod log;
+pub mod privileges;
 pub mod shm;
 pub mod signals;
 pub mod supervisor;

@@ -168,8 +168,19 @@ pub fn restore_sigmask(old: &libc::sigset_t) {
     unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut()) };
 }
 
+/// What an event loop reads from its signalfd: SIGTERM/SIGINT (stop) and SIGRTMIN/SIGWINCH
+/// (reopen `log_file`, as Swoole).
+fn loop_signals() -> [libc::c_int; 4] {
+    [
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGRTMIN(),
+        libc::SIGWINCH,
+    ]
+}
+
 /// Signals of an event loop (a worker, or a server without a manager): SIGTERM and SIGINT
-/// stay **blocked** and are read from a `signalfd` the loop watches, so a reload or shutdown
+/// (and the log-reopening signals) stay **blocked** and are read from a `signalfd` the loop watches, so a reload or shutdown
 /// never interrupts user code: a callback inside `sleep()` finishes its sleep (a handler would
 /// make `sleep()` return early), and the manager kills a worker that overruns
 /// `max_wait_time`, as Swoole does. SIGPIPE is ignored meanwhile.
@@ -194,7 +205,7 @@ impl LoopSignals {
             let mut set = *base.unwrap_or(&old_mask);
             let mut only: libc::sigset_t = std::mem::zeroed();
             libc::sigemptyset(&mut only);
-            for sig in HANDLED {
+            for sig in loop_signals() {
                 libc::sigaddset(&mut set, sig);
                 libc::sigaddset(&mut only, sig);
             }

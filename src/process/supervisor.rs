@@ -344,9 +344,15 @@ pub struct ManagerConfig {
 /// every worker (killing stragglers after the deadline). Must be called with no runtime and
 /// no other thread in the process: it forks.
 pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Result<(), String> {
-    let signals =
-        SignalGuard::install_for(&[libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGCHLD])
-            .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    let signals = SignalGuard::install_for(&[
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGUSR1,
+        libc::SIGCHLD,
+        libc::SIGRTMIN(),
+        libc::SIGWINCH,
+    ])
+    .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let manager_pid = getpid();
     let grace = cfg.max_wait + Duration::from_millis(500);
     let mut sup = Supervisor::new(cfg.workers, grace, Instant::now());
@@ -396,10 +402,14 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                 libc::SIGTERM | libc::SIGINT => stop = true,
                 libc::SIGUSR1 => {
                     if !sup.reload_in_progress() {
+                        // Replacements inherit the reopened log_file (logrotate's postrotate
+                        // may send SIGUSR1 as well as SIGRTMIN).
+                        super::log::reopen();
                         log(LOG_INFO, '$', 0, "Server is reloading all workers now");
                     }
                     sup.reload();
                 }
+                s if s == libc::SIGRTMIN() || s == libc::SIGWINCH => super::log::reopen(),
                 _ => {}
             }
         }

@@ -18,6 +18,7 @@ use crate::php::callback::{self, Cached, LoopCtl};
 use crate::php::errors::{self, set_last_error, warning};
 use crate::php::exception::swoole_exception;
 use crate::php::timer;
+use crate::process::privileges::{self, Identity};
 use crate::process::signals::LoopSignals;
 use crate::process::supervisor::{self, ExitStatus, ManagerConfig, ManagerHooks};
 use crate::process::{self, log, Channel, ServerPages, SharedStats};
@@ -57,31 +58,8 @@ impl Drop for StartFiles {
         if let Some(p) = self.pid_file.take() {
             let _ = std::fs::remove_file(p);
         }
-        let fd = log::reset_log();
-        if fd >= 0 {
-            // SAFETY: closing the log file this start() opened; every worker is gone.
-            unsafe { libc::close(fd) };
-        }
-    }
-}
-
-/// Opens `log_file` for appending; -1 (stderr) with a warning when it cannot be opened.
-fn open_log_file(path: &str) -> std::os::fd::RawFd {
-    use std::os::fd::IntoRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o644)
-        .open(path)
-    {
-        Ok(f) => f.into_raw_fd(),
-        Err(e) => {
-            warning(&format!(
-                "cannot open log_file [{path}]: {e}; logging to stderr"
-            ));
-            -1
-        }
+        // Every worker is gone.
+        log::reset();
     }
 }
 
@@ -129,15 +107,24 @@ fn daemonize(log_fd: std::os::fd::RawFd) -> Result<(), String> {
 pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
     let socket = listen_socket(&sh, &settings)?;
-    let log_fd = settings
-        .log_file
-        .as_deref()
-        .map(open_log_file)
-        .unwrap_or(-1);
-    log::set_log(log_fd, settings.log_level);
+    if let Err(e) = log::configure(log::LogConfig::new(
+        settings.log_file.clone(),
+        settings.log_level,
+        settings.log_date_format.clone(),
+        settings.log_date_with_microseconds,
+        settings.log_rotation,
+    )) {
+        warning(&e);
+    }
+    let identity = privileges::resolve(
+        settings.user.as_deref(),
+        settings.group.as_deref(),
+        settings.chroot.as_deref(),
+    )
+    .map_err(|e| swoole_exception(e, errors::INVALID_PARAMS))?;
     let mut files = StartFiles { pid_file: None };
     if settings.daemonize {
-        daemonize(log_fd)?;
+        daemonize(log::fd())?;
     }
     if let Some(path) = &settings.pid_file {
         match std::fs::write(path, process::getpid().to_string()) {
@@ -146,7 +133,11 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
         }
     }
     if settings.needs_manager() {
-        return run_manager(sh, server, framing, socket, settings, files);
+        return run_manager(sh, server, framing, socket, settings, files, identity);
+    }
+    if let Some(id) = &identity {
+        id.apply()
+            .map_err(|e| swoole_exception(e, errors::PHP_FATAL_ERROR))?;
     }
     let ctx = WorkerCtx {
         id: 0,
@@ -276,9 +267,14 @@ fn run_loop(
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         let sig_task = tokio::task::spawn_local(async move {
-            if sig.wait().await.is_ok() {
-                sig_ctl.request_stop();
+            loop {
+                match sig.wait().await {
+                    Ok(libc::SIGTERM | libc::SIGINT) | Err(_) => break,
+                    // SIGRTMIN / SIGWINCH: logrotate moved log_file away.
+                    Ok(_) => log::reopen(),
+                }
             }
+            sig_ctl.request_stop();
         });
         timer::enable(true);
         if ctx.fire_start {
@@ -376,6 +372,8 @@ struct PhpManager<'a> {
     socket: &'a Socket,
     pages: ServerPages,
     ctl: Rc<LoopCtl>,
+    /// `user`/`group`/`chroot` for the workers.
+    identity: Option<Identity>,
 }
 
 impl ManagerHooks for PhpManager<'_> {
@@ -388,6 +386,18 @@ impl ManagerHooks for PhpManager<'_> {
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> ! {
         callback::set_current(None);
         timer::forget_inherited();
+        if let Some(identity) = &self.identity {
+            if let Err(e) = identity.apply() {
+                log::log(
+                    log::LOG_ERROR,
+                    '*',
+                    id as i64,
+                    &format!("worker #{id} cannot drop privileges: {e}"),
+                );
+                // SAFETY: leaving the child at once; the manager backs off before retrying.
+                unsafe { libc::_exit(255) };
+            }
+        }
         let child_socket = match self.socket.try_clone() {
             Ok(s) => s,
             // SAFETY: leaving the child at once.
@@ -454,6 +464,7 @@ fn run_manager(
     socket: Socket,
     settings: Settings,
     files: StartFiles,
+    identity: Option<Identity>,
 ) -> PhpResult<bool> {
     let n = settings.worker_num as usize;
     let now_secs = std::time::SystemTime::now()
@@ -486,6 +497,7 @@ fn run_manager(
         socket: &socket,
         pages,
         ctl: ctl.clone(),
+        identity,
     };
     let result = supervisor::run_manager(&cfg, &mut hooks);
     drop(hooks);
