@@ -22,7 +22,8 @@
 //!   - `process/channel.rs`: inter-process messages: one framing, chunking, reassembly.
 //!   - `process/supervisor.rs`: the manager (§6 BASE with workers): fork, restart back-off,
 //!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
-//!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format.
+//!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format, rotation, reopen.
+//!   - `process/privileges.rs`: `user`/`group`/`chroot` for the workers.
 //! - `php/mod.rs`: the constants (§7) and the module's index.
 //!   - `php/server/mod.rs`: `Swoole\Server` and its methods (§2), converting and delegating.
 //!   - `php/server/state.rs`: what a server object owns; running/worker/owner queries.
