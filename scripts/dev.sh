@@ -3,6 +3,7 @@
 #   bash scripts/dev.sh run      install what is missing, build the release .so, run examples/tcpServer.php
 #   bash scripts/dev.sh test     install what is missing, build once, run Rust tests, lints and every phpt test
 #   bash scripts/dev.sh install  build and install the .so into `php-config --extension-dir` with an ini file
+#   bash scripts/dev.sh deb      build the Debian package target/php8.2-swoole-rs_<version>_amd64.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +20,11 @@ need_packages() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -q
         apt-get install -y -q php8.2-cli php8.2-dev libclang-dev
+    fi
+    # The OpenMetrics test parses getMetrics() with prometheus_client's parser.
+    if ! python3 -c 'import prometheus_client' >/dev/null 2>&1; then
+        echo "== installing prometheus_client (PyPI) for the metrics test"
+        python3 -m pip install -q prometheus_client
     fi
     if ! command -v cargo >/dev/null 2>&1; then
         echo "cargo is not installed: install Rust (https://rustup.rs) and run this again" >&2
@@ -48,13 +54,20 @@ run_tests() {
     ppass=$(sed -n 's/^Tests passed *: *\([0-9]*\).*/\1/p' "$out" | tail -1)
     pfail=${pfail:-1}; ppass=${ppass:-0}
     [ "$pfail" = 0 ] && [ "$ppass" -gt 0 ] || failed=1
+    echo "== package test (dpkg -i, php -m, php --ri, tutorial, purge)"
+    local dpass dfail
+    bash scripts/deb-test.sh 2>&1 | tee target/deb-test.log || failed=1
+    dpass=$(sed -n 's/^package: \([0-9]*\) passed.*/\1/p' target/deb-test.log | tail -1)
+    dfail=$(sed -n 's/^package: [0-9]* passed, \([0-9]*\) failed.*/\1/p' target/deb-test.log | tail -1)
+    dpass=${dpass:-0}; dfail=${dfail:-1}
     rpass=$(awk '/^test result:/ {p += $4} END {print p + 0}' target/cargo-test.log)
     rfail=$(awk '/^test result:/ {f += $6} END {print f + 0}' target/cargo-test.log)
     rpass=${rpass:-0}; rfail=${rfail:-0}
     echo
     echo "rust: $rpass passed, $rfail failed"
     echo "phpt: $ppass passed, $pfail failed"
-    echo "$((rpass + ppass)) passed, $((rfail + pfail)) failed"
+    echo "package: $dpass passed, $dfail failed"
+    echo "$((rpass + ppass + dpass)) passed, $((rfail + pfail + dfail)) failed"
     return $failed
 }
 
@@ -70,6 +83,10 @@ case "${1:-}" in
         build
         run_tests
         ;;
+    deb)
+        need_packages
+        bash scripts/deb.sh
+        ;;
     install)
         need_packages
         build
@@ -81,7 +98,7 @@ case "${1:-}" in
         php -m | grep -qx swoole && echo "php -m lists swoole: ok"
         ;;
     *)
-        echo "usage: bash scripts/dev.sh run|test|install" >&2
+        echo "usage: bash scripts/dev.sh run|test|install|deb" >&2
         exit 2
         ;;
 esac

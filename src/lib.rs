@@ -24,6 +24,8 @@
 //!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
 //!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format, rotation, reopen.
 //!   - `process/privileges.rs`: `user`/`group`/`chroot` for the workers.
+//!   - `process/systemd.rs`: `Type=notify` readiness and socket activation.
+//!   - `process/metrics.rs`: `getMetrics()`, the counters as OpenMetrics text.
 //! - `php/mod.rs`: the constants (§7) and the module's index.
 //!   - `php/server/mod.rs`: `Swoole\Server` and its methods (§2), converting and delegating.
 //!   - `php/server/state.rs`: what a server object owns; running/worker/owner queries.
@@ -70,6 +72,14 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         info_row(c"Swoole API version", &api);
         let built = std::ffi::CString::new(env!("SWOOLE_RS_PHP_VERSION")).unwrap_or_default();
         info_row(c"built for PHP", &built);
+        // What this build can do, so operators can tell from `php --ri swoole`.
+        info_row(c"reactor", c"epoll (tokio)");
+        info_row(c"io_uring", c"no");
+        info_row(c"TLS (SWOOLE_SSL)", c"no");
+        info_row(
+            c"features",
+            c"base mode, workers + manager, packet framing, timers, OpenMetrics, systemd notify, socket activation",
+        );
         ext_php_rs::ffi::php_info_print_table_end();
     }
 }

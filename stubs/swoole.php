@@ -88,6 +88,8 @@ namespace Swoole {
 
         /** @return array|false Counters with Swoole's keys. */
         public function stats(): array|false {}
+        /** stats() as OpenMetrics text (server-wide and per worker, with memory and event-loop lag); false when not running. */
+        public function getMetrics(): string|false {}
 
         public function getLastError(): int {}
 

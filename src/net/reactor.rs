@@ -20,6 +20,9 @@ use crate::codec::{Decoder, FrameError, Framing};
 use crate::options::Settings;
 use crate::process::{Owners, SharedStats, MAX_SLOTS};
 
+/// How often a worker publishes its health (see [`Reactor::health_loop`]).
+const HEALTH_TICK: Duration = Duration::from_millis(500);
+
 /// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
 pub const READ_BUF: usize = 64 * 1024;
 
@@ -557,6 +560,41 @@ impl Reactor {
                 }
             }
         }
+    }
+
+    /// Publishes this worker's health for the metrics every [`HEALTH_TICK`]: resident memory,
+    /// requests handled, and how late the tick ran (the event-loop lag: time a callback kept
+    /// the loop from running). Runs until aborted.
+    pub async fn health_loop(self: Rc<Self>) {
+        let mut last = std::time::Instant::now();
+        // The lags of the last ~10 s: the gauge is their maximum, so a stall stays visible
+        // to a scraper that polls every few seconds.
+        let mut recent = [Duration::ZERO; 20];
+        let mut i = 0;
+        loop {
+            tokio::time::sleep(HEALTH_TICK).await;
+            let now = std::time::Instant::now();
+            let lag = now
+                .saturating_duration_since(last)
+                .saturating_sub(HEALTH_TICK);
+            last = now;
+            recent[i % recent.len()] = lag;
+            i += 1;
+            let h = &self.stats.shared().health[self.stats.slot % MAX_SLOTS];
+            h.loop_blocked_us
+                .fetch_add(lag.as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
+            self.publish_health(recent.iter().copied().max().unwrap_or_default());
+        }
+    }
+
+    /// Writes this worker's health slot (also once at start, so metrics are never empty).
+    pub fn publish_health(&self, lag: Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let h = &self.stats.shared().health[self.stats.slot % MAX_SLOTS];
+        h.rss_bytes.store(crate::process::rss_bytes(), Relaxed);
+        h.loop_lag_us.store(lag.as_micros() as u64, Relaxed);
+        h.requests
+            .store(self.stats.worker_request_count.get(), Relaxed);
     }
 
     /// Closes every open session (each gets its onClose with reactor id -1), as graceful

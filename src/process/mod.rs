@@ -9,21 +9,39 @@
 //! - [`supervisor`]: the manager: fork, restart back-off, reload one worker at a time,
 //!   `max_request` recycling, the shutdown deadline. It reports to the PHP layer through
 //!   [`supervisor::ManagerHooks`].
+//! - [`systemd`]: `Type=notify` readiness (READY/RELOADING/STOPPING) and socket activation.
 //! - [`log`]: the Swoole-format log (`log_file`, `log_level`, date format, rotation, reopen).
+//! - [`metrics`]: `stats()` as OpenMetrics text, with per-worker memory and loop lag.
 //! - [`privileges`]: `user`, `group`, `chroot` for the workers of a server started as root.
 //!
 //! Nothing here names PHP.
 
 pub mod channel;
 pub mod log;
+pub mod metrics;
 pub mod privileges;
 pub mod shm;
 pub mod signals;
 pub mod supervisor;
+pub mod systemd;
 
 pub use channel::{Channel, PeerMsg};
 pub use shm::{Owners, ServerPages, SharedStats, MAX_SLOTS};
 pub use signals::SignalGuard;
+
+/// This process's resident memory in bytes (from /proc/self/statm; 0 if unreadable).
+pub fn rss_bytes() -> u64 {
+    let Ok(statm) = std::fs::read_to_string("/proc/self/statm") else {
+        return 0;
+    };
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(0) as u64;
+    statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse::<u64>().ok())
+        .map_or(0, |pages| pages * page)
+}
 
 pub fn getpid() -> i64 {
     // SAFETY: getpid has no preconditions.

@@ -52,6 +52,23 @@ pub struct SharedStats {
     /// Set by a worker that stops because it reached `max_request`: the manager replaces it
     /// at once, without counting the exit as a failure.
     pub recycled: [AtomicBool; MAX_SLOTS],
+    /// Per worker slot, published by the worker about once a second for the metrics:
+    /// resident memory (bytes), the largest event-loop lag of the last 10 s (µs), the total
+    /// time its loop ran late, requests handled.
+    pub health: [WorkerHealth; MAX_SLOTS],
+}
+
+/// What a worker publishes about itself (see [`SharedStats::health`]).
+#[derive(Default)]
+pub struct WorkerHealth {
+    pub rss_bytes: AtomicU64,
+    pub loop_lag_us: AtomicU64,
+    /// Total time its loop ran late (sum of the lags), µs.
+    pub loop_blocked_us: AtomicU64,
+    pub requests: AtomicU64,
+    /// Set once its onWorkerStart returned (cleared by the manager when it exits): the
+    /// manager tells systemd READY=1 once every slot is started.
+    pub started: AtomicBool,
 }
 
 impl SharedStats {
@@ -69,6 +86,7 @@ impl SharedStats {
             connections: [const { AtomicU64::new(0) }; MAX_SLOTS],
             pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
             recycled: [const { AtomicBool::new(false) }; MAX_SLOTS],
+            health: std::array::from_fn(|_| WorkerHealth::default()),
         }
     }
 

@@ -18,6 +18,7 @@ use super::getpid;
 use super::log::{log, LOG_INFO, LOG_WARNING};
 use super::shm::{SharedStats, MAX_SLOTS};
 use super::signals::{block_all_signals, restore_sigmask, SignalGuard};
+use super::systemd::Notifier;
 
 /// How long the manager waits before restarting a worker that exited unexpectedly
 /// `consecutive` times in a row (1 = its first such exit): at once the first time, then
@@ -351,11 +352,14 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
         libc::SIGCHLD,
         libc::SIGRTMIN(),
         libc::SIGWINCH,
+        worker_started_signal(),
     ])
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let manager_pid = getpid();
     let grace = cfg.max_wait + Duration::from_millis(500);
     let mut sup = Supervisor::new(cfg.workers, grace, Instant::now());
+    let notifier = Notifier::from_env();
+    let mut ready_sent = false;
     hooks.manager_start();
     let mut stop = false;
     while !stop && !hooks.stop_requested() {
@@ -402,6 +406,10 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                 libc::SIGTERM | libc::SIGINT => stop = true,
                 libc::SIGUSR1 => {
                     if !sup.reload_in_progress() {
+                        if let Some(n) = &notifier {
+                            n.reloading();
+                            ready_sent = false;
+                        }
                         // Replacements inherit the reopened log_file (logrotate's postrotate
                         // may send SIGUSR1 as well as SIGRTMIN).
                         super::log::reopen();
@@ -417,6 +425,21 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
         if !stop {
             hooks.run_timers();
         }
+        if let Some(n) = &notifier {
+            // READY=1 once every worker has run onWorkerStart (again after a reload).
+            let all_started = (0..cfg.workers).all(|i| {
+                sup.pid(i) > 0
+                    && cfg.stats.health[i % MAX_SLOTS]
+                        .started
+                        .load(Ordering::Relaxed)
+            });
+            if all_started && !ready_sent && !sup.reload_in_progress() {
+                ready_sent = n.ready(manager_pid);
+            }
+        }
+    }
+    if let Some(n) = &notifier {
+        n.stopping();
     }
 
     for cmd in sup.shutdown(Instant::now()) {
@@ -450,6 +473,12 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
     hooks.manager_stop();
     drop(signals);
     Ok(())
+}
+
+/// What a worker sends the manager once its onWorkerStart returned (with `NOTIFY_SOCKET`
+/// set), so READY=1 goes out at once instead of at the manager's next wake-up.
+pub fn worker_started_signal() -> libc::c_int {
+    libc::SIGRTMIN() + 1
 }
 
 fn kill(pid: i32, signal: i32) {
@@ -513,6 +542,9 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
         let slot = id % MAX_SLOTS;
         cfg.stats.connections[slot].store(0, Ordering::Relaxed);
         cfg.stats.pids[slot].store(0, Ordering::Relaxed);
+        cfg.stats.health[slot]
+            .started
+            .store(false, Ordering::Relaxed);
         let recycled = cfg.stats.recycled[slot].swap(false, Ordering::Relaxed);
         if status.abnormal() && !block {
             log(

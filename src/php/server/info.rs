@@ -9,7 +9,7 @@ use super::state::Shared;
 use crate::net::{code, Reactor};
 use crate::php::convert::false_zval;
 use crate::php::errors::{set_last_error, warning};
-use crate::process::SharedStats;
+use crate::process::{self, metrics, SharedStats};
 
 /// What `getClientInfo()` reports, whichever worker owns the session.
 struct ClientInfo {
@@ -189,4 +189,21 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     let mut z = Zval::new();
     z.set_hashtable(a);
     Ok(z)
+}
+
+/// `getMetrics()`: `stats()` as OpenMetrics text (see `process::metrics`).
+pub(super) fn metrics(sh: &Shared) -> Option<String> {
+    let r = sh.require_running()?;
+    let single = sh.manager_pid.get() <= 0;
+    let workers = if single {
+        1
+    } else {
+        sh.worker_num.get().max(1) as usize
+    };
+    let snap = metrics::Snapshot::read(
+        r.stats.shared(),
+        workers,
+        single.then(|| process::getpid() as i32),
+    );
+    Some(metrics::render(&snap))
 }

@@ -21,6 +21,7 @@ use crate::php::timer;
 use crate::process::privileges::{self, Identity};
 use crate::process::signals::LoopSignals;
 use crate::process::supervisor::{self, ExitStatus, ManagerConfig, ManagerHooks};
+use crate::process::systemd::Notifier;
 use crate::process::{self, log, Channel, ServerPages, SharedStats};
 
 /// Takes the bound socket and starts listening (in the process that will fork workers).
@@ -263,6 +264,8 @@ fn run_loop(
             }
         };
         let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
+        reactor.publish_health(std::time::Duration::ZERO);
+        let health = tokio::task::spawn_local(reactor.clone().health_loop());
         let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
@@ -281,11 +284,18 @@ fn run_loop(
             call_simple(sh, server, "start", None);
         }
         call_simple(sh, server, "workerstart", Some(ctx.id));
+        worker_started(sh, &reactor, ctx);
         if !ctl.stopping.get() {
             ctl.stop.notified().await;
         }
         reactor.stopping.set(true);
+        if ctx.stats.is_none() {
+            if let Some(n) = Notifier::from_env() {
+                n.stopping();
+            }
+        }
         accept.abort();
+        health.abort();
         sig_task.abort();
         if let Some(t) = &peer_task {
             t.abort();
@@ -312,6 +322,33 @@ fn run_loop(
         exit_code: ctl.exit_code.get(),
         fatal_in,
     })
+}
+
+/// After onWorkerStart: the worker counts as started (for the manager's READY=1 to
+/// systemd); a server without a manager tells systemd itself.
+fn worker_started(sh: &Shared, reactor: &Reactor, ctx: &WorkerCtx) {
+    reactor.stats.shared().health[reactor.stats.slot % process::MAX_SLOTS]
+        .started
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    if std::env::var_os("NOTIFY_SOCKET").is_none() {
+        return;
+    }
+    match ctx.stats {
+        None => {
+            if let Some(n) = Notifier::from_env() {
+                n.ready(process::getpid());
+            }
+        }
+        Some(_) => {
+            // SAFETY: kill(2) with the manager's pid recorded before the fork.
+            unsafe {
+                libc::kill(
+                    sh.manager_pid.get() as libc::pid_t,
+                    supervisor::worker_started_signal(),
+                )
+            };
+        }
+    }
 }
 
 extern "C" {

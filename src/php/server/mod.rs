@@ -37,8 +37,9 @@ use super::errors::{self, set_last_error, warning, warning_code};
 use super::exception::swoole_exception;
 use crate::net::{code, listener, SendError};
 use crate::options::{Applied, Settings};
-use crate::process::{self, PeerMsg};
+use crate::process::{self, systemd, PeerMsg};
 use info::{client_info, client_list};
+use socket2::Socket;
 use state::{Shared, State, EVENTS};
 
 /// A TCP/unix server with Swoole's API. See README for what differs from Swoole.
@@ -60,6 +61,9 @@ impl Server {
                 0,
                 ce::error(),
             ));
+        }
+        if let Some(server) = Self::from_systemd(&host, mode)? {
+            return Ok(server);
         }
         let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
         if !unix && !(0..=65535).contains(&port) {
@@ -100,27 +104,7 @@ impl Server {
                 errno,
             )
         })?;
-        Ok(Server {
-            shared: Rc::new(Shared {
-                host,
-                port,
-                mode,
-                sock_type,
-                socket: RefCell::new(Some(socket)),
-                settings: RefCell::new(Settings::default()),
-                setting: RefCell::new(None),
-                callbacks: RefCell::new(HashMap::new()),
-                length_func: RefCell::new(None),
-                state: Cell::new(State::Created),
-                running: RefCell::new(None),
-                manager_pid: Cell::new(0),
-                worker_id: Cell::new(-1),
-                worker_num: Cell::new(1),
-                stats_page: Cell::new(None),
-                owners: Cell::new(None),
-                peers: RefCell::new(Vec::new()),
-            }),
-        })
+        Ok(Server::with_socket(host, port, mode, sock_type, socket))
     }
 
     /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
@@ -410,6 +394,20 @@ impl Server {
         info::stats(&self.shared)
     }
 
+    /// `stats()` as OpenMetrics text (Prometheus' exposition format, `# EOF`-terminated):
+    /// server-wide counters and, per worker, connections, requests, resident memory and
+    /// event-loop lag. False when the server is not running.
+    pub fn get_metrics(&self) -> Zval {
+        match info::metrics(&self.shared) {
+            Some(text) => {
+                let mut z = Zval::new();
+                let _ = z.set_string(&text, false);
+                z
+            }
+            None => false_zval(),
+        }
+    }
+
     /// The last error code of a Swoole call in this process (as `swoole_last_error()`).
     pub fn get_last_error(&self) -> i64 {
         errors::last_error()
@@ -609,6 +607,81 @@ impl Server {
 }
 
 impl Server {
+    fn with_socket(host: String, port: i64, mode: i64, sock_type: i64, socket: Socket) -> Server {
+        Server {
+            shared: Rc::new(Shared {
+                host,
+                port,
+                mode,
+                sock_type,
+                socket: RefCell::new(Some(socket)),
+                settings: RefCell::new(Settings::default()),
+                setting: RefCell::new(None),
+                callbacks: RefCell::new(HashMap::new()),
+                length_func: RefCell::new(None),
+                state: Cell::new(State::Created),
+                running: RefCell::new(None),
+                manager_pid: Cell::new(0),
+                worker_id: Cell::new(-1),
+                worker_num: Cell::new(1),
+                stats_page: Cell::new(None),
+                owners: Cell::new(None),
+                peers: RefCell::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// Socket activation: Swoole's host `SYSTEMD`, or any host when systemd passed listening
+    /// sockets to this process (`LISTEN_FDS` for our `LISTEN_PID`): the server uses the first
+    /// inherited socket instead of binding. None to bind as usual.
+    fn from_systemd(host: &str, mode: i64) -> PhpResult<Option<Server>> {
+        let wanted = host.eq_ignore_ascii_case("systemd");
+        if !wanted && std::env::var_os("LISTEN_FDS").is_none() {
+            return Ok(None);
+        }
+        let mut sockets = systemd::take_listen_fds().map_err(|e| {
+            PhpException::new(format!("failed to add systemd socket: {e}"), 0, ce::error())
+        })?;
+        if sockets.is_empty() {
+            if wanted {
+                return Err(PhpException::new(
+                    "failed to add systemd socket".into(),
+                    0,
+                    ce::error(),
+                ));
+            }
+            return Ok(None);
+        }
+        if sockets.len() > 1 {
+            warning(&format!(
+                "systemd passed {} listening sockets; swoole-rs serves the first one (extra ports are not supported yet)",
+                sockets.len()
+            ));
+        }
+        let socket = sockets.swap_remove(0);
+        let local = socket.local_addr().map_err(|e| {
+            PhpException::new(format!("failed to add systemd socket: {e}"), 0, ce::error())
+        })?;
+        let (host, port, sock_type) = match (local.as_socket(), local.as_pathname()) {
+            (Some(a), _) => (
+                a.ip().to_string(),
+                a.port() as i64,
+                if a.is_ipv6() { SOCK_TCP6 } else { SOCK_TCP },
+            ),
+            (None, Some(path)) => (path.display().to_string(), 0, SOCK_UNIX_STREAM),
+            _ => {
+                return Err(PhpException::new(
+                    "failed to add systemd socket: unsupported address family".into(),
+                    0,
+                    ce::error(),
+                ))
+            }
+        };
+        Ok(Some(Server::with_socket(
+            host, port, mode, sock_type, socket,
+        )))
+    }
+
     /// With workers, the manager is the master (SWOOLE_BASE has no separate master).
     fn master_pid(&self) -> i64 {
         if self.shared.manager_pid.get() > 0 {
