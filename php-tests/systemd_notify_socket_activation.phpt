@@ -24,12 +24,12 @@ $notifyPath = sys_get_temp_dir() . '/swrs-notify-' . getmypid() . '.sock';
 @unlink($notifyPath);
 $notify = stream_socket_server("udg://$notifyPath", $errno, $errstr, STREAM_SERVER_BIND);
 
-foreach (['SYSTEMD', '127.0.0.1'] as $host) {
+foreach ([['SYSTEMD', 2], ['127.0.0.1', 2], ['SYSTEMD', 1]] as [$host, $workers]) {
     $port = free_port();
     $listener = stream_socket_server("tcp://127.0.0.1:$port");
     $h = start_like_systemd('
 $s = new Swoole\Server("' . $host . '", 0);
-$s->set(["worker_num" => 2]);
+$s->set(["worker_num" => ' . $workers . ']);
 $s->on("WorkerStart", function ($s, $id) { usleep(200000); echo "WorkerStart $id\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) { $s->send($fd, "port " . $s->port . " pid " . getmypid()); });
 $s->start();
@@ -37,17 +37,19 @@ $s->start();
     fclose($listener); // the server owns it now
     $ready = next_notification($notify);
     $out = file_get_contents($h['out']);
-    echo "$host: READY after both WorkerStart: ", var_export(str_starts_with($ready, "READY=1") && substr_count($out, "WorkerStart") === 2, true), "\n";
+    echo "$host x$workers: READY after every WorkerStart: ", var_export(str_starts_with($ready, "READY=1") && substr_count($out, "WorkerStart") === $workers, true), "\n";
     preg_match('/MAINPID=(\d+)/', $ready, $m);
     $mainpid = (int)($m[1] ?? 0);
     $st = proc_get_status($h['proc']);
-    echo "MAINPID is the manager: ", var_export($mainpid === $st['pid'], true), "\n";
+    echo "MAINPID is the server's main process: ", var_export($mainpid === $st['pid'], true), "\n";
     $c = client($port);
     fwrite($c, "hi");
     echo "inherited socket serves: ", preg_replace('/pid \d+/', 'pid N', fread($c, 100)) === "port $port pid N" ? "yes" : "no", "\n";
     fclose($c);
-    kill_pid($mainpid, SIGUSR1);
-    echo "reload: ", explode("\n", next_notification($notify))[0], " then ", explode("\n", next_notification($notify, 8))[0], "\n";
+    if ($workers > 1) {
+        kill_pid($mainpid, SIGUSR1);
+        echo "reload: ", explode("\n", next_notification($notify))[0], " then ", explode("\n", next_notification($notify, 8))[0], "\n";
+    }
     proc_terminate($h['proc'], 15);
     echo "stop: ", next_notification($notify), "\n";
     $out = stop_server($h);
@@ -64,16 +66,21 @@ fclose($notify);
 @unlink($notifyPath);
 ?>
 --EXPECT--
-SYSTEMD: READY after both WorkerStart: true
-MAINPID is the manager: true
+SYSTEMD x2: READY after every WorkerStart: true
+MAINPID is the server's main process: true
 inherited socket serves: yes
 reload: RELOADING=1 then READY=1
 stop: STOPPING=1
 exit 0
-127.0.0.1: READY after both WorkerStart: true
-MAINPID is the manager: true
+127.0.0.1 x2: READY after every WorkerStart: true
+MAINPID is the server's main process: true
 inherited socket serves: yes
 reload: RELOADING=1 then READY=1
+stop: STOPPING=1
+exit 0
+SYSTEMD x1: READY after every WorkerStart: true
+MAINPID is the server's main process: true
+inherited socket serves: yes
 stop: STOPPING=1
 exit 0
 Error: failed to add systemd socket
