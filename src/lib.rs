@@ -94,6 +94,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .startup_function(module_startup)
         .class::<php::server::Server>()
         .class::<php::server::Port>()
+        .class::<php::task::Task>()
         .class::<php::server::ConnectionIterator>()
         .class::<php::timer::Timer>()
         .constant(("SWOOLE_VERSION", php::SWOOLE_VERSION, &[]))

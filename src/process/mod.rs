@@ -19,7 +19,7 @@ pub mod shm;
 pub mod signals;
 pub mod supervisor;
 
-pub use channel::{Channel, PeerMsg};
+pub use channel::{Channel, Inbox, PeerMsg};
 pub use shm::{Owners, ServerPages, SharedStats, MAX_SLOTS};
 pub use signals::SignalGuard;
 

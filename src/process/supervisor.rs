@@ -101,6 +101,8 @@ pub struct Supervisor {
     /// Set by [`Supervisor::shutdown`]: when the stragglers are killed.
     shutdown_deadline: Option<Instant>,
     killed_stragglers: bool,
+    /// Slots from this one on are task workers (`reload(true)` / SIGUSR2 restarts only them).
+    task_first: usize,
 }
 
 impl Supervisor {
@@ -120,7 +122,25 @@ impl Supervisor {
             grace,
             shutdown_deadline: None,
             killed_stragglers: false,
+            task_first: workers,
         }
+    }
+
+    /// A supervisor for `workers` event workers followed by `task_workers` task workers.
+    pub fn with_tasks(
+        workers: usize,
+        task_workers: usize,
+        grace: Duration,
+        now: Instant,
+    ) -> Supervisor {
+        let mut s = Supervisor::new(workers + task_workers, grace, now);
+        s.task_first = workers;
+        s
+    }
+
+    /// Whether slot `id` is a task worker.
+    pub fn is_task_worker(&self, id: usize) -> bool {
+        id >= self.task_first && id < self.slots.len()
     }
 
     pub fn is_shutting_down(&self) -> bool {
@@ -217,8 +237,17 @@ impl Supervisor {
     /// SIGUSR1 / `reload()`: restart every worker, one at a time. Ignored while a reload
     /// is in progress.
     pub fn reload(&mut self) {
+        self.reload_range(0);
+    }
+
+    /// SIGUSR2 / `reload(true)`: restart only the task workers, one at a time.
+    pub fn reload_tasks(&mut self) {
+        self.reload_range(self.task_first);
+    }
+
+    fn reload_range(&mut self, first: usize) {
         if self.reload_queue.is_empty() && self.reloading.is_none() && !self.is_shutting_down() {
-            self.reload_queue.extend(0..self.slots.len());
+            self.reload_queue.extend(first..self.slots.len());
         }
     }
 
@@ -323,6 +352,10 @@ pub trait ManagerHooks {
 /// How the manager runs.
 pub struct ManagerConfig {
     pub workers: usize,
+    /// Task workers, in the slots after the event workers.
+    pub task_workers: usize,
+    /// Every slot's channel: the manager tells a sender when its task was lost.
+    pub channels: Vec<super::Channel>,
     /// `max_wait_time`: how long a stopping worker may take before it is killed.
     pub max_wait: Duration,
     /// Where worker pids, connection counts and the recycled flags live.
@@ -333,12 +366,17 @@ pub struct ManagerConfig {
 /// every worker (killing stragglers after the deadline). Must be called with no runtime and
 /// no other thread in the process: it forks.
 pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Result<(), String> {
-    let signals =
-        SignalGuard::install_for(&[libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGCHLD])
-            .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    let signals = SignalGuard::install_for(&[
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGCHLD,
+    ])
+    .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let manager_pid = getpid();
     let grace = cfg.max_wait + Duration::from_millis(500);
-    let mut sup = Supervisor::new(cfg.workers, grace, Instant::now());
+    let mut sup = Supervisor::with_tasks(cfg.workers, cfg.task_workers, grace, Instant::now());
     hooks.manager_start();
     let mut stop = false;
     while !stop && !hooks.stop_requested() {
@@ -369,12 +407,14 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
                 libc::SIGUSR1 => sup.reload(),
+                libc::SIGUSR2 => sup.reload_tasks(),
                 _ => {}
             }
         }
         reap(cfg, hooks, &mut sup, false);
     }
 
+    cfg.stats.shutting_down.store(true, Ordering::Relaxed);
     for cmd in sup.shutdown(Instant::now()) {
         if let Command::Signal { pid, signal } = cmd {
             kill(pid, signal);
@@ -457,13 +497,16 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             continue;
         }
         let status = ExitStatus::from_wait(status);
-        let Some(id) = (0..cfg.workers).find(|&i| sup.pid(i) == pid) else {
+        let Some(id) = (0..cfg.workers + cfg.task_workers).find(|&i| sup.pid(i) == pid) else {
             continue;
         };
         let slot = id % MAX_SLOTS;
         cfg.stats.connections[slot].store(0, Ordering::Relaxed);
         cfg.stats.pids[slot].store(0, Ordering::Relaxed);
         let recycled = cfg.stats.recycled[slot].swap(false, Ordering::Relaxed);
+        if sup.is_task_worker(id) {
+            report_lost_task(cfg, id, pid, status);
+        }
         if status.abnormal() && !block {
             log(
                 LOG_WARNING,
@@ -477,6 +520,41 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             hooks.worker_error(id, pid, status);
         }
         sup.exited(pid, status, recycled, Instant::now());
+    }
+}
+
+/// A task worker that died while running a task (the only way it exits with one in flight:
+/// a graceful stop finishes the task first) lost that task. It is not run again (it may have
+/// done part of its work); the manager logs the task id, sender and task worker, and tells
+/// the sender, which warns and stops waiting for the result.
+fn report_lost_task(cfg: &ManagerConfig, id: usize, pid: i32, status: ExitStatus) {
+    let slot = id % MAX_SLOTS;
+    let Some((src, task_id)) =
+        super::shm::in_flight_parts(cfg.stats.in_flight[slot].swap(0, Ordering::Relaxed))
+    else {
+        return;
+    };
+    let _ = cfg.stats.tasking[slot].fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        Some(n.saturating_sub(1))
+    });
+    log(
+        LOG_WARNING,
+        '$',
+        0,
+        &format!(
+            "Manager: task #{task_id} from worker #{src} was lost: task worker #{id} (pid={pid}) exited (status={}, signal={}) while running it; it is not run again",
+            status.code, status.signal
+        ),
+    );
+    if let Some(ch) = cfg.channels.get(src as usize) {
+        let header = super::channel::Header {
+            kind: super::channel::Kind::Lost,
+            flags: 0,
+            src: id as u16,
+            msg_id: super::channel::next_msg_id(),
+            target: task_id,
+        };
+        let _ = ch.send_message(header, &[], None, Duration::from_millis(100));
     }
 }
 
@@ -775,5 +853,77 @@ mod tests {
         );
         assert_eq!(ExitStatus::from_wait(9), killed());
         assert!(!ExitStatus::from_wait(0).abnormal());
+    }
+
+    #[test]
+    fn reload_tasks_restarts_only_task_workers() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(2, 2, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        assert_eq!(s.live_pids(), vec![100, 101, 102, 103]);
+        assert!(!s.is_task_worker(1));
+        assert!(s.is_task_worker(2) && s.is_task_worker(3));
+        assert!(!s.is_task_worker(4));
+        s.reload_tasks();
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Signal {
+                pid: 102,
+                signal: libc::SIGTERM
+            }]
+        );
+        s.exited(102, ok(), false, t0);
+        assert_eq!(
+            s.poll(t0),
+            vec![
+                Command::Fork {
+                    id: 2,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 103,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+        s.forked(2, 112, t0);
+        s.exited(103, ok(), false, t0);
+        s.poll(t0);
+        s.forked(3, 113, t0);
+        assert!(!s.reload_in_progress());
+        assert_eq!(s.live_pids(), vec![100, 101, 112, 113]);
+        // A full reload covers task workers too.
+        s.reload();
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Signal {
+                pid: 100,
+                signal: libc::SIGTERM
+            }]
+        );
+    }
+
+    #[test]
+    fn a_crashing_task_worker_backs_off_like_a_worker() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 1, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        assert_eq!(s.exited(101, killed(), false, t0), Some(1));
+        assert_eq!(s.timeout(t0, Duration::from_secs(60)), Duration::ZERO);
+        s.poll(t0);
+        s.forked(1, 201, t0);
+        s.exited(201, killed(), false, t0);
+        assert_eq!(
+            s.timeout(t0, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
     }
 }

@@ -236,7 +236,15 @@ fn run_loop(
     let peer_rx = ctx
         .stats
         .and_then(|_| sh.peers.borrow().get(ctx.id as usize).map(|p| p.rx));
+    if let Some(fd) = peer_rx {
+        reactor.set_inbox(fd);
+    }
+    let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
+    if task_worker {
+        sh.tasks.borrow_mut().max_request = settings.task_max_request(process::random_u64());
+    }
     let sink = Rc::new(PhpSink {
+        shared: Rc::downgrade(sh),
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
         on_connect: sh.callback("connect").map(Cached::new),
@@ -247,7 +255,7 @@ fn run_loop(
             .borrow()
             .as_ref()
             .map(|z| Cached::new(z.shallow_clone())),
-        max_request: if ctx.stats.is_some() {
+        max_request: if ctx.stats.is_some() && !task_worker {
             settings.worker_max_request(process::random_u64())
         } else {
             0
@@ -270,8 +278,10 @@ fn run_loop(
                 return;
             }
         };
-        let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
-        let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));
+        // Task workers take no connections.
+        let accept =
+            (!task_worker).then(|| tokio::task::spawn_local(reactor.clone().accept_loop(listener)));
+        let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         let sig_task = tokio::task::spawn_local(async move {
@@ -288,8 +298,13 @@ fn run_loop(
             ctl.stop.notified().await;
         }
         reactor.stopping.set(true);
-        accept.abort();
+        if let Some(a) = &accept {
+            a.abort();
+        }
         sig_task.abort();
+        if !ctl.fatal.get() && peer_task.is_some() {
+            settle_tasks(sh, &reactor, ctx, task_worker, settings.max_wait_time).await;
+        }
         if let Some(t) = &peer_task {
             t.abort();
         }
@@ -315,6 +330,53 @@ fn run_loop(
         exit_code: ctl.exit_code.get(),
         fatal_in,
     })
+}
+
+/// Before a worker stops: nothing it accepted is lost (see `task.rs`). A task worker
+/// stopping for good runs what is still queued for it; one stopping to be replaced leaves the
+/// queue to its replacement. An event worker waits for the results of the tasks it sent.
+/// Both within `max_wait_time`.
+async fn settle_tasks(
+    sh: &Rc<Shared>,
+    reactor: &Reactor,
+    ctx: &WorkerCtx,
+    task_worker: bool,
+    limit: std::time::Duration,
+) {
+    let Some(page) = ctx.stats else {
+        return;
+    };
+    let slot = ctx.id as usize % process::MAX_SLOTS;
+    let shutting_down = page
+        .shutting_down
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if task_worker && !shutting_down {
+        reactor.inbox_hold.set(true);
+        return;
+    }
+    let settled = || {
+        if task_worker {
+            page.tasking[slot].load(std::sync::atomic::Ordering::Relaxed) == 0
+        } else {
+            sh.tasks.borrow().outstanding() == 0
+        }
+    };
+    let until = std::time::Instant::now() + limit;
+    while !settled() && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    if !settled() && !task_worker {
+        log::log(
+            log::LOG_WARNING,
+            '*',
+            ctx.id,
+            &format!(
+                "worker #{} stops with {} task results still outstanding after max_wait_time",
+                ctx.id,
+                sh.tasks.borrow().outstanding()
+            ),
+        );
+    }
 }
 
 extern "C" {
@@ -444,12 +506,13 @@ fn run_manager(
     files: StartFiles,
 ) -> PhpResult<bool> {
     let n = settings.worker_num as usize;
+    let tw = settings.task.worker_num as usize;
     let now_secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let pages = ServerPages::create(settings.start_session_id, now_secs)?;
-    let peers = (0..n)
+    let peers = (0..n + tw)
         .map(|_| Channel::new())
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(|e| format!("cannot create the worker channels: {e}"))?;
@@ -457,6 +520,7 @@ fn run_manager(
     callback::set_current(Some(ctl.clone()));
     sh.manager_pid.set(process::getpid());
     sh.worker_num.set(n as i64);
+    sh.task_worker_num.set(tw as i64);
     sh.stats_page.set(Some(pages.stats));
     sh.owners.set(Some(pages.owners));
     *sh.peers.borrow_mut() = peers.clone();
@@ -464,6 +528,8 @@ fn run_manager(
 
     let cfg = ManagerConfig {
         workers: n,
+        task_workers: tw,
+        channels: peers.clone(),
         max_wait: settings.max_wait_time,
         stats: pages.stats,
     };
