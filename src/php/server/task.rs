@@ -198,6 +198,7 @@ pub(super) fn taskwait(sh: &Shared, data: &Zval, timeout: f64, dst: i64) -> Zval
     };
     let ids = HashSet::from([id]);
     match wait_for(sh, &ids, deadline(timeout)) {
+        Some((h, _)) if h.kind == Kind::Finish && h.flags & FLAG_NOREPLY != 0 => false_zval(),
         Some((h, payload)) if h.kind == Kind::Finish => decode_value(h.flags, &payload),
         Some((h, _)) => {
             lost_warning(h.target, h.src);
@@ -237,7 +238,9 @@ pub(super) fn task_wait_multi(sh: &Shared, tasks: &ZendHashTable, timeout: f64) 
             break;
         };
         waiting.remove(&h.target);
-        if h.kind == Kind::Finish {
+        if h.kind == Kind::Finish && h.flags & FLAG_NOREPLY != 0 {
+            // No result: missing from the answer, like a timed-out one.
+        } else if h.kind == Kind::Finish {
             results.insert(h.target, decode_value(h.flags, &payload));
         } else {
             lost_warning(h.target, h.src);
@@ -316,6 +319,22 @@ pub fn finish_task(sh: &Shared, src: u16, id: u64, task_flags: i64, data: &Zval)
     }
 }
 
+/// A task that ended without a result: the sender stops waiting for one (nothing reaches
+/// onFinish, as in Swoole, but a stopping sender does not wait for it).
+fn no_result(sh: &Shared, reactor: &crate::net::Reactor, h: Header) {
+    let Some(ch) = sh.peers.borrow().get(h.src as usize).copied() else {
+        return;
+    };
+    let header = Header {
+        kind: Kind::Finish,
+        flags: FLAG_NOREPLY | (h.flags & FLAG_WAIT),
+        src: sh.worker_id.get().max(0) as u16,
+        msg_id: next_msg_id(),
+        target: h.target,
+    };
+    let _ = reactor.send_message(&ch, header, &[], false, SEND_LIMIT);
+}
+
 /// `$server->finish()`: for the task this task worker runs now.
 pub(super) fn finish(sh: &Shared, data: &Zval) -> bool {
     if sh.settings.borrow().task.enable_coroutine {
@@ -376,6 +395,12 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
         Kind::Task => run_task(sh, server, h, payload),
         Kind::Finish => {
             let id = h.target;
+            if h.flags & FLAG_NOREPLY != 0 {
+                let mut st = sh.tasks.borrow_mut();
+                st.outstanding.remove(&id);
+                st.expired.remove(&id);
+                return;
+            }
             if sh.tasks.borrow_mut().expired.remove(&id) {
                 warning(&format!("task[{id}] has expired"));
                 return;
@@ -463,8 +488,12 @@ fn run_task(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u8]) {
         None
     };
     let finished = sh.current_task.get().is_some_and(|c| c.finished);
-    if let (Some(v), false) = (returned, finished) {
-        finish_task(sh, h.src, h.target, h.flags as i64, &v);
+    match (returned, finished) {
+        (Some(v), false) => {
+            finish_task(sh, h.src, h.target, h.flags as i64, &v);
+        }
+        (None, false) if h.flags & FLAG_NOREPLY == 0 => no_result(sh, &reactor, h),
+        _ => {}
     }
     sh.current_task.set(prev);
     page.in_flight[slot].store(0, Ordering::Relaxed);
