@@ -93,7 +93,26 @@ namespace Swoole {
 
         /** Graceful: every connection gets onClose, then WorkerStop and Shutdown run. */
         public function shutdown(): bool {}
+        /** SIGUSR1 to the manager (every worker), or SIGUSR2 (task workers only). */
         public function reload(bool $only_reload_taskworker = false): bool {}
+
+        /** @return int|false The task id (may be 0: compare with ===). Non-strings are serialize()d. */
+        public function task(mixed $data, int $taskWorkerIndex = -1, ?callable $finishCallback = null): int|false {}
+
+        /** Blocks this worker; false on timeout. */
+        public function taskwait(mixed $data, float $timeout = 0.5, int $taskWorkerIndex = -1): mixed {}
+
+        /** Results keyed like $tasks; timed-out ones are missing. */
+        public function taskWaitMulti(array $tasks, float $timeout = 0.5): array|false {}
+
+        /** @throws \Error always: needs coroutines, not implemented yet. */
+        public function taskCo(array $tasks, float $timeout = 0.5): array|false {}
+
+        /** In a task worker: the result of the task being run (once per task). */
+        public function finish(mixed $data): bool {}
+
+        /** To onPipeMessage in an event or task worker. */
+        public function sendMessage(mixed $message, int $dst_worker_id): bool {}
 
         /** Stops reading from a connection. */
         public function pause(int $fd): bool {}
@@ -123,6 +142,27 @@ namespace Swoole\Server {
 
         /** @throws \Error always: use Swoole\Server->listen(). */
         public function __construct() {}
+    }
+
+    /** A task as onTask gets it with task_enable_coroutine / task_object. */
+    class Task
+    {
+        public mixed $data;
+        public int $id;
+        public int $worker_id;
+        public int $flags;
+        public float $dispatch_time;
+
+        public function __construct() {}
+
+        /** Sends the result to the worker that sent the task. */
+        public function finish(mixed $data): bool {}
+
+        /** A flag byte (1: serialized) and the bytes. */
+        public static function pack(mixed $data): string|false {}
+
+        /** The inverse of pack(); false for anything else. */
+        public static function unpack(mixed $data): mixed {}
     }
 }
 

@@ -10,6 +10,10 @@
 //! - `task.rs`: tasks and pipe messages (`task()`, `taskwait()`, `finish()`,
 //!   `sendMessage()`, onTask / onFinish / onPipeMessage).
 
+// Some PHP parameters are spelled as Swoole's (`taskWorkerIndex`) so named arguments work;
+// ext-php-rs takes parameter names from the Rust ones, and its generated code repeats them.
+#![allow(non_snake_case)]
+
 mod connections;
 mod info;
 mod lifecycle;
@@ -591,16 +595,16 @@ impl Server {
 
     /// Hands `$data` to a task worker (an idle one with `$dstWorkerId` -1); its result
     /// reaches `$finishCallback` or onFinish in this worker. Returns the task id (may be 0).
-    #[php(optional = "dst_worker_id", defaults(dst_worker_id = -1))]
-    pub fn task(&self, data: &Zval, dst_worker_id: i64, finish_callback: Option<&Zval>) -> Zval {
-        task::task(&self.shared, data, dst_worker_id, finish_callback)
+    #[php(optional = "taskWorkerIndex", defaults(taskWorkerIndex = -1))]
+    pub fn task(&self, data: &Zval, taskWorkerIndex: i64, finishCallback: Option<&Zval>) -> Zval {
+        task::task(&self.shared, data, taskWorkerIndex, finishCallback)
     }
 
     /// Sends a task and blocks this worker until its result (returned) or the timeout
     /// (false). Other messages arriving meanwhile are kept for later.
-    #[php(defaults(timeout = 0.5, dst_worker_id = -1))]
-    pub fn taskwait(&self, data: &Zval, timeout: f64, dst_worker_id: i64) -> Zval {
-        task::taskwait(&self.shared, data, timeout, dst_worker_id)
+    #[php(defaults(timeout = 0.5, taskWorkerIndex = -1))]
+    pub fn taskwait(&self, data: &Zval, timeout: f64, taskWorkerIndex: i64) -> Zval {
+        task::taskwait(&self.shared, data, timeout, taskWorkerIndex)
     }
 
     /// Sends every task and blocks until all results arrived or the timeout; the results

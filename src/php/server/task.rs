@@ -440,7 +440,12 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
         Kind::Lost => {
             // Its result may have gone out just before the task worker died: only a task
             // still waited for is reported.
-            let waited = sh.tasks.borrow_mut().outstanding.remove(&h.target).is_some();
+            let waited = sh
+                .tasks
+                .borrow_mut()
+                .outstanding
+                .remove(&h.target)
+                .is_some();
             if waited {
                 lost_warning(h.target, h.src);
             }
