@@ -72,7 +72,7 @@ pub fn in_flight(src: u16, task_id: u64) -> u64 {
 
 /// Unpacks [`in_flight`]: (sender, task id), None for an empty slot.
 pub fn in_flight_parts(v: u64) -> Option<(u16, u64)> {
-    (v != 0).then(|| (((v >> 40) & 0xffff) as u16, v & ((1 << 40) - 1)))
+    (v != 0).then_some((((v >> 40) & 0xffff) as u16, v & ((1 << 40) - 1)))
 }
 
 /// The task worker `task()` picks among `first .. first + count`: the least busy, the scan
