@@ -44,9 +44,12 @@ $p3 = $wait_new($p2);
 echo "SIGUSR2: ", $p3[0] == $pids[0] && $p3[1] != $p2[1] && $p3[2] != $p2[2] ? "yes" : "no", "\n";
 $ran_in = json_decode($ask("run"), true);
 echo "task_max_request 3 recycles: ", count(array_unique($ran_in)) >= 2 ? "yes" : "no " . json_encode($ran_in), "\n";
+$task_starts = fn() => substr_count(file_get_contents($h['out']), " task\n");
+$before = $task_starts();
 kill_pid($mgr, SIGUSR1);
 $deadline = microtime(true) + 10;
-do { usleep(50000); $c = @client($h['port'], 1); $p4 = $c ? (fwrite($c, "pids") ? json_decode(fread($c, 1000), true) : null) : null; } while ((!$p4 || $p4[0] == $pids[0] || !$p4[1] || !$p4[2]) && microtime(true) < $deadline);
+// The full reload restarts worker 0, then both task workers, one at a time.
+do { usleep(50000); $c = @client($h['port'], 1); $p4 = $c ? (fwrite($c, "pids") ? json_decode(fread($c, 1000), true) : null) : null; } while ((!$p4 || $p4[0] == $pids[0] || $task_starts() < $before + 2) && microtime(true) < $deadline);
 echo "reload(): event worker new: ", $p4 && $p4[0] != $pids[0] ? "yes" : "no", "\n";
 $out = stop_server($h);
 echo "exit {$h['exit']}\n";
