@@ -1,5 +1,5 @@
 --TEST--
-reload(true) and SIGUSR2 restart only the task workers (same ids, new pids, WorkerStart again with their ids), reload() restarts all; task_max_request recycles a task worker without WorkerError; stats() and getWorkerPid() cover task workers
+reload(true) and SIGUSR2 restart only the task workers (same ids, new pids, WorkerStart again with their ids), reload() restarts all; task_max_request recycles a task worker without WorkerError; stats(), getWorkerPid() and getWorkerStatus() cover task workers
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
@@ -16,7 +16,9 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
         $s->send($fd, var_export($s->reload(true), true));
     } elseif ($data === "stats") {
         $st = $s->stats();
-        $s->send($fd, json_encode(array_intersect_key($st, array_flip(["task_worker_num", "tasking_num", "task_queue_num", "task_idle_worker_num"]))));
+        $st = array_intersect_key($st, array_flip(["task_worker_num", "tasking_num", "task_queue_num", "task_idle_worker_num"]));
+        $st["status"] = [$s->getWorkerStatus(), $s->getWorkerStatus(0), $s->getWorkerStatus(1), $s->getWorkerStatus(3)];
+        $s->send($fd, json_encode($st));
     } else {
         $pids = [];
         for ($i = 0; $i < 6; $i++) { $pids[] = $s->taskwait("x", 5.0, 0); }
@@ -59,7 +61,7 @@ echo "ids: ", implode(",", array_unique(array_map(fn($l) => explode(" ", $l)[1] 
 ?>
 --EXPECT--
 task worker pids known: yes
-stats: {"task_worker_num":2,"tasking_num":0,"task_queue_num":0,"task_idle_worker_num":2}
+stats: {"task_worker_num":2,"tasking_num":0,"task_queue_num":0,"task_idle_worker_num":2,"status":[1,1,2,false]}
 reload(true): true
 event worker kept, task workers new: yes
 SIGUSR2: yes

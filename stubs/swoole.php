@@ -129,6 +129,9 @@ namespace Swoole {
         public function getWorkerId(): int|false {}
 
         public function getWorkerPid(int $worker_id = -1): int|false {}
+
+        /** SWOOLE_WORKER_BUSY, SWOOLE_WORKER_IDLE or SWOOLE_WORKER_EXIT. */
+        public function getWorkerStatus(int $worker_id = -1): int|false {}
     }
 }
 

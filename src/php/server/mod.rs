@@ -525,6 +525,37 @@ impl Server {
         }
     }
 
+    /// `SWOOLE_WORKER_BUSY` (1), `IDLE` (2) or `EXIT` (3, no process in the slot) for worker
+    /// `$worker_id` (-1: this one, busy since it runs this call). Task workers are busy while
+    /// they run a task; event workers read as idle from another process (not tracked).
+    #[php(defaults(worker_id = -1))]
+    pub fn get_worker_status(&self, worker_id: i64) -> Zval {
+        if self.shared.require_running().is_none() {
+            return false_zval();
+        }
+        let sh = &self.shared;
+        if worker_id == -1 || worker_id == sh.worker_id.get() {
+            return long(1);
+        }
+        let total = sh.worker_num.get() + sh.task_worker_num.get();
+        let Some(page) = sh.stats_page.get() else {
+            return false_zval();
+        };
+        if worker_id < 0 || worker_id >= total {
+            return false_zval();
+        }
+        let slot = worker_id as usize % process::MAX_SLOTS;
+        if page.pids[slot].load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            return long(3);
+        }
+        if sh.is_task_worker_id(worker_id)
+            && page.in_flight[slot].load(std::sync::atomic::Ordering::Relaxed) != 0
+        {
+            return long(1);
+        }
+        long(2)
+    }
+
     #[php(getter, name = "setting")]
     pub fn prop_setting(&self) -> Zval {
         self.shared
