@@ -99,6 +99,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<php::server::Server>()
         .class::<php::server::Port>()
         .class::<php::task::Task>()
+        .class::<php::process::Process>()
         .class::<php::server::ConnectionIterator>()
         .class::<php::timer::Timer>()
         .constant(("SWOOLE_VERSION", php::SWOOLE_VERSION, &[]))

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod errors;
 pub mod exception;
 pub mod server;
+pub mod process;
 pub mod task;
 pub mod timer;
 

@@ -103,6 +103,9 @@ pub struct Supervisor {
     killed_stragglers: bool,
     /// Slots from this one on are task workers (`reload(true)` / SIGUSR2 restarts only them).
     task_first: usize,
+    /// Slots from this one on are user processes (`addProcess()`): forked first, restarted
+    /// like workers, never reloaded.
+    user_first: usize,
 }
 
 impl Supervisor {
@@ -123,7 +126,20 @@ impl Supervisor {
             shutdown_deadline: None,
             killed_stragglers: false,
             task_first: workers,
+            user_first: workers,
         }
+    }
+
+    /// Adds `n` user process slots after the workers.
+    pub fn with_user_processes(mut self, n: usize, now: Instant) -> Supervisor {
+        self.user_first = self.slots.len();
+        self.slots.extend((0..n).map(|_| Slot {
+            pid: 0,
+            started: now,
+            failures: 0,
+            restart_at: Some(now),
+        }));
+        self
     }
 
     /// A supervisor for `workers` event workers followed by `task_workers` task workers.
@@ -135,12 +151,13 @@ impl Supervisor {
     ) -> Supervisor {
         let mut s = Supervisor::new(workers + task_workers, grace, now);
         s.task_first = workers;
+        s.user_first = workers + task_workers;
         s
     }
 
     /// Whether slot `id` is a task worker.
     pub fn is_task_worker(&self, id: usize) -> bool {
-        id >= self.task_first && id < self.slots.len()
+        id >= self.task_first && id < self.user_first
     }
 
     pub fn is_shutting_down(&self) -> bool {
@@ -178,7 +195,10 @@ impl Supervisor {
             }
             return out;
         }
-        for (id, slot) in self.slots.iter().enumerate() {
+        // User processes first: they exist before the workers start, as in Swoole.
+        let order = (self.user_first..self.slots.len()).chain(0..self.user_first);
+        for id in order {
+            let slot = &self.slots[id];
             if slot.pid == 0 && slot.restart_at.is_some_and(|t| t <= now) {
                 out.push(Command::Fork {
                     id,
@@ -247,7 +267,7 @@ impl Supervisor {
 
     fn reload_range(&mut self, first: usize) {
         if self.reload_queue.is_empty() && self.reloading.is_none() && !self.is_shutting_down() {
-            self.reload_queue.extend(first..self.slots.len());
+            self.reload_queue.extend(first..self.user_first);
         }
     }
 
@@ -341,6 +361,8 @@ pub trait ManagerHooks {
     /// handlers exist, so a SIGTERM sent right after the fork is not lost to the default
     /// action.
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> !;
+    /// In the manager, after slot `id` was forked as `pid`.
+    fn forked(&mut self, _id: usize, _pid: i32) {}
     fn manager_start(&mut self);
     fn manager_stop(&mut self);
     /// A worker exited abnormally (after the log line).
@@ -354,6 +376,8 @@ pub struct ManagerConfig {
     pub workers: usize,
     /// Task workers, in the slots after the event workers.
     pub task_workers: usize,
+    /// `addProcess()` processes, in the slots after the task workers.
+    pub user_processes: usize,
     /// Every slot's channel: the manager tells a sender when its task was lost.
     pub channels: Vec<super::Channel>,
     /// `max_wait_time`: how long a stopping worker may take before it is killed.
@@ -376,7 +400,9 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let manager_pid = getpid();
     let grace = cfg.max_wait + Duration::from_millis(500);
-    let mut sup = Supervisor::with_tasks(cfg.workers, cfg.task_workers, grace, Instant::now());
+    let now = Instant::now();
+    let mut sup = Supervisor::with_tasks(cfg.workers, cfg.task_workers, grace, now)
+        .with_user_processes(cfg.user_processes, now);
     hooks.manager_start();
     let mut stop = false;
     while !stop && !hooks.stop_requested() {
@@ -384,7 +410,10 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
             match cmd {
                 Command::Fork { id, fire_start } => {
                     match fork_worker(cfg, hooks, &signals, manager_pid, id, fire_start) {
-                        Some(pid) => sup.forked(id, pid, Instant::now()),
+                        Some(pid) => {
+                            sup.forked(id, pid, Instant::now());
+                            hooks.forked(id, pid);
+                        }
                         None => {
                             log(
                                 LOG_WARNING,
@@ -497,7 +526,8 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             continue;
         }
         let status = ExitStatus::from_wait(status);
-        let Some(id) = (0..cfg.workers + cfg.task_workers).find(|&i| sup.pid(i) == pid) else {
+        let slots = cfg.workers + cfg.task_workers + cfg.user_processes;
+        let Some(id) = (0..slots).find(|&i| sup.pid(i) == pid) else {
             continue;
         };
         let slot = id % MAX_SLOTS;
@@ -925,5 +955,55 @@ mod tests {
             s.timeout(t0, Duration::from_secs(60)),
             Duration::from_millis(100)
         );
+    }
+
+    #[test]
+    fn user_processes_start_first_restart_and_are_not_reloaded() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 1, GRACE, t0).with_user_processes(1, t0);
+        let forks: Vec<usize> = s
+            .poll(t0)
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Fork { id, .. } => Some(id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(forks, vec![2, 0, 1]);
+        for id in forks {
+            s.forked(id, 100 + id as i32, t0);
+        }
+        assert!(!s.is_task_worker(2));
+        s.reload();
+        let mut signalled = Vec::new();
+        for pid in [100, 101] {
+            for c in s.poll(t0) {
+                if let Command::Signal { pid, .. } = c {
+                    signalled.push(pid);
+                }
+            }
+            s.exited(pid, ok(), false, t0);
+            s.poll(t0);
+            s.forked(if pid == 100 { 0 } else { 1 }, pid + 10, t0);
+        }
+        assert_eq!(signalled, vec![100, 101]);
+        assert!(!s.reload_in_progress());
+        // A user process that dies is restarted with the same back-off.
+        assert_eq!(s.exited(102, killed(), false, t0), Some(2));
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Fork {
+                id: 2,
+                fire_start: false
+            }]
+        );
+        s.forked(2, 202, t0);
+        s.exited(202, killed(), false, t0);
+        assert_eq!(
+            s.timeout(t0, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
+        // Shutdown stops it with the rest.
+        assert_eq!(s.shutdown(t0).len(), 2);
     }
 }

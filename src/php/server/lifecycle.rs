@@ -144,7 +144,7 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
             Err(e) => warning(&format!("cannot write pid_file [{path}]: {e}")),
         }
     }
-    if settings.needs_manager() {
+    if settings.needs_manager() || !sh.user_processes.borrow().is_empty() {
         return run_manager(sh, server, framing, socket, settings, files);
     }
     let ctx = WorkerCtx {
@@ -446,8 +446,20 @@ impl ManagerHooks for PhpManager<'_> {
         unsafe { php_output_flush_all() };
     }
 
+    fn forked(&mut self, id: usize, pid: i32) {
+        if let Some(p) = self.user_process(id) {
+            // Workers forked after it inherit the pid (user processes start first).
+            if let Some(p) = p.extract::<&crate::php::process::Process>() {
+                p.set_pid(pid as i64);
+            }
+        }
+    }
+
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> ! {
         callback::set_current(None);
+        if let Some(p) = self.user_process(id) {
+            user_process_main(self.sh, &p, id, sigmask);
+        }
         let child_socket = match self.socket.try_clone() {
             Ok(s) => s,
             // SAFETY: leaving the child at once.
@@ -494,6 +506,63 @@ impl ManagerHooks for PhpManager<'_> {
     }
 }
 
+impl PhpManager<'_> {
+    /// The `addProcess()` process in slot `id` (they follow the task workers).
+    fn user_process(&self, id: usize) -> Option<Zval> {
+        let first = (self.sh.worker_num.get() + self.sh.task_worker_num.get()) as usize;
+        id.checked_sub(first)
+            .and_then(|i| self.sh.user_processes.borrow().get(i).map(|z| z.shallow_clone()))
+    }
+}
+
+/// A user process forked by the manager: an event loop (so timers work), its callback, then
+/// it waits for SIGTERM (shutdown) unless the callback ended it.
+fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::sigset_t) -> ! {
+    let code = (|| {
+        let p = process.extract::<&crate::php::process::Process>()?;
+        p.become_child();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        let signals = SignalGuard::install().ok()?;
+        signals::restore_sigmask(&sigmask);
+        let ctl = Rc::new(LoopCtl::default());
+        callback::set_current(Some(ctl.clone()));
+        sh.worker_id.set(id as i64);
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&rt, async {
+            let sig_ctl = ctl.clone();
+            let sig_task = tokio::task::spawn_local(async move {
+                if signals.wait().await.is_ok() {
+                    sig_ctl.request_stop();
+                }
+            });
+            timer::enable(true);
+            let cb = p.callback.shallow_clone();
+            callback::call(&cb, vec![process], &|| {
+                format!("the callback of user process #{id}")
+            });
+            if !ctl.stopping.get() {
+                ctl.stop.notified().await;
+            }
+            sig_task.abort();
+            timer::enable(false);
+        });
+        timer::enable(false);
+        drop(local);
+        drop(rt);
+        callback::set_current(None);
+        Some(if ctl.fatal.get() {
+            255
+        } else {
+            ctl.exit_code.get().unwrap_or(0)
+        })
+    })()
+    .unwrap_or(255);
+    crate::php::process::exit_child(code)
+}
+
 /// The manager: the process that called start() with `worker_num > 1` or `max_request`. It
 /// creates what the workers share, then lets the supervisor fork and watch them; it runs no
 /// event loop.
@@ -529,6 +598,7 @@ fn run_manager(
     let cfg = ManagerConfig {
         workers: n,
         task_workers: tw,
+        user_processes: sh.user_processes.borrow().len(),
         channels: peers.clone(),
         max_wait: settings.max_wait_time,
         stats: pages.stats,

@@ -131,6 +131,7 @@ impl Server {
                 task_worker_num: Cell::new(0),
                 tasks: RefCell::new(Default::default()),
                 current_task: Cell::new(None),
+                user_processes: RefCell::new(Vec::new()),
             }),
         })
     }
@@ -654,6 +655,27 @@ impl Server {
             0,
             ce::error(),
         ))
+    }
+
+    /// Adds a user process: the manager starts it before the workers, restarts it when it
+    /// dies and stops it at shutdown. Returns its index among the added processes.
+    pub fn add_process(&self, process: &Zval) -> Zval {
+        let sh = &self.shared;
+        if sh.state.get() != State::Created {
+            warning("server is running, unable to add process");
+            return false_zval();
+        }
+        let Some(p) = process.extract::<&crate::php::process::Process>() else {
+            warning("the process must be a Swoole\\Process");
+            return false_zval();
+        };
+        if p.added.replace(true) {
+            warning("this process has already been added");
+            return false_zval();
+        }
+        let mut list = sh.user_processes.borrow_mut();
+        list.push(process.shallow_clone());
+        long(list.len() as i64 - 1)
     }
 
     /// In a task worker: sends the result of the task being run.

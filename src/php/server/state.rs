@@ -90,6 +90,8 @@ pub struct Shared {
     pub(super) tasks: RefCell<super::task::TaskState>,
     /// In a task worker, inside onTask: the task it runs.
     pub(super) current_task: Cell<Option<super::task::Running>>,
+    /// `addProcess()`: the `Swoole\Process` objects the manager runs.
+    pub(super) user_processes: RefCell<Vec<Zval>>,
 }
 
 impl Shared {
