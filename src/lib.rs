@@ -36,6 +36,8 @@
 //!   - `php/server/task.rs`: tasks and pipe messages (§2 Tasks, IPC): `task()`, `taskwait()`,
 //!     `taskWaitMulti()`, `finish()`, `sendMessage()`, onTask/onFinish/onPipeMessage.
 //!   - `php/task.rs`: `Swoole\Server\Task` (onTask's object with `task_object`).
+//!   - `php/process.rs`: `Swoole\Process` (standalone `start()`, pipe, `kill`/`wait`; the
+//!     manager runs `addProcess()` ones, see `php/server/lifecycle.rs`).
 //!   - `php/callback.rs`: calling user code (exceptions, fatal errors, `exit()`; §6 end).
 //!   - `php/convert.rs`: PHP values ↔ plain data (binary-safe strings, option values).
 //!   - `php/errors.rs`: last error, `swoole_strerror()`, warnings, `SWOOLE_ERROR_*` (§7).

@@ -130,8 +130,49 @@ namespace Swoole {
 
         public function getWorkerPid(int $worker_id = -1): int|false {}
 
+        /** Before start(): the manager runs it (first), restarts it when it dies, stops it at shutdown. */
+        public function addProcess(\Swoole\Process $process): int|false {}
+
         /** SWOOLE_WORKER_BUSY, SWOOLE_WORKER_IDLE or SWOOLE_WORKER_EXIT. */
         public function getWorkerStatus(int $worker_id = -1): int|false {}
+    }
+}
+
+namespace Swoole {
+    /** A child process with a pipe to its parent; standalone or with Server->addProcess(). */
+    class Process
+    {
+        public int $pid;
+        public int $pipe;
+
+        public function __construct(callable $callback, bool $redirect_stdin_and_stdout = false, int $pipe_type = 2, bool $enable_coroutine = false) {}
+
+        /** Not inside a running server (use Server->addProcess()). */
+        public function start(): int|false {}
+
+        public function write(string $data): int|false {}
+
+        /** Blocks until data arrives. */
+        public function read(int $size = 8192): string|false {}
+
+        /** @throws \Error always: needs coroutines, not implemented yet. */
+        public function exportSocket(): false {}
+
+        public function name(string $process_name): bool {}
+
+        /** In the child only. */
+        public function exit(int $exit_code = 0): bool {}
+
+        public static function kill(int $pid, int $signal_no = SIGTERM): bool {}
+
+        /** @return array{pid: int, code: int, signal: int}|false */
+        public static function wait(bool $blocking = true): array|false {}
+
+        /** Not supported yet: warns and returns false. */
+        public static function signal(int $signal_no, ?callable $callback = null): bool {}
+
+        /** Only alarm(0) (clear) is supported yet. */
+        public static function alarm(int $usec, int $type = 0): bool {}
     }
 }
 

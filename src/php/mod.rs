@@ -5,8 +5,8 @@ pub mod callback;
 pub mod convert;
 pub mod errors;
 pub mod exception;
-pub mod server;
 pub mod process;
+pub mod server;
 pub mod task;
 pub mod timer;
 

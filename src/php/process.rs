@@ -67,7 +67,11 @@ impl Process {
 
 #[php_impl]
 impl Process {
-    #[php(defaults(redirect_stdin_and_stdout = false, pipe_type = 2, enable_coroutine = false))]
+    #[php(defaults(
+        redirect_stdin_and_stdout = false,
+        pipe_type = 2,
+        enable_coroutine = false
+    ))]
     pub fn __construct(
         callback: &Zval,
         redirect_stdin_and_stdout: bool,
@@ -77,14 +81,16 @@ impl Process {
         let _ = enable_coroutine;
         if !callback.is_callable() {
             return Err(PhpException::new(
-                "Swoole\\Process::__construct(): Argument #1 ($callback) must be a valid callback".into(),
+                "Swoole\\Process::__construct(): Argument #1 ($callback) must be a valid callback"
+                    .into(),
                 0,
                 ce::type_error(),
             ));
         }
         if redirect_stdin_and_stdout {
             return Err(PhpException::new(
-                "Swoole\\Process: redirect_stdin_and_stdout is not supported by swoole-rs yet".into(),
+                "Swoole\\Process: redirect_stdin_and_stdout is not supported by swoole-rs yet"
+                    .into(),
                 0,
                 ce::error(),
             ));
@@ -144,7 +150,10 @@ impl Process {
         // SAFETY: no runtime and no other thread exist (checked above: no server runs here).
         let pid = unsafe { libc::fork() };
         if pid < 0 {
-            warning(&format!("fork() failed: {}", std::io::Error::last_os_error()));
+            warning(&format!(
+                "fork() failed: {}",
+                std::io::Error::last_os_error()
+            ));
             return false_zval();
         }
         if pid == 0 {
@@ -174,7 +183,10 @@ impl Process {
         // SAFETY: writing a valid buffer to our socket.
         let n = unsafe { libc::send(fd, b.as_ptr().cast(), b.len(), libc::MSG_NOSIGNAL) };
         if n < 0 {
-            warning(&format!("write() failed: {}", std::io::Error::last_os_error()));
+            warning(&format!(
+                "write() failed: {}",
+                std::io::Error::last_os_error()
+            ));
             return false_zval();
         }
         let mut z = Zval::new();
@@ -298,8 +310,14 @@ impl Process {
             return false;
         }
         let t = libc::itimerval {
-            it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
-            it_value: libc::timeval { tv_sec: 0, tv_usec: 0 },
+            it_interval: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
         };
         // SAFETY: setitimer with a valid value and no old-value pointer.
         unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) == 0 }

@@ -510,8 +510,13 @@ impl PhpManager<'_> {
     /// The `addProcess()` process in slot `id` (they follow the task workers).
     fn user_process(&self, id: usize) -> Option<Zval> {
         let first = (self.sh.worker_num.get() + self.sh.task_worker_num.get()) as usize;
-        id.checked_sub(first)
-            .and_then(|i| self.sh.user_processes.borrow().get(i).map(|z| z.shallow_clone()))
+        id.checked_sub(first).and_then(|i| {
+            self.sh
+                .user_processes
+                .borrow()
+                .get(i)
+                .map(|z| z.shallow_clone())
+        })
     }
 }
 
