@@ -57,7 +57,9 @@ $out = stop_server($h);
 echo "exit {$h['exit']}\n";
 echo "WorkerError: ", substr_count($out, "WorkerError"), "\n";
 echo "task WorkerStarts >= 8: ", substr_count($out, " task\n") >= 8 ? "yes" : "no", "\n";
-echo "ids: ", implode(",", array_unique(array_map(fn($l) => explode(" ", $l)[1] . explode(" ", $l)[2], preg_grep('/^WorkerStart/', explode("\n", $out))))), "\n";
+$ids = array_unique(array_map(fn($l) => explode(" ", $l)[1] . explode(" ", $l)[2], preg_grep('/^WorkerStart/', explode("\n", $out))));
+sort($ids);
+echo "ids: ", implode(",", $ids), "\n";
 ?>
 --EXPECT--
 task worker pids known: yes

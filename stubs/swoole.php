@@ -163,7 +163,7 @@ namespace Swoole {
         /** In the child only. */
         public function exit(int $exit_code = 0): bool {}
 
-        public static function kill(int $pid, int $signal_no = SIGTERM): bool {}
+        public static function kill(int $pid, int $signal_no = 15): bool {}
 
         /** @return array{pid: int, code: int, signal: int}|false */
         public static function wait(bool $blocking = true): array|false {}
