@@ -40,6 +40,11 @@ pub fn enable(on: bool) {
     }
 }
 
+/// Timers still pending (WorkerExit fires while there are any).
+pub fn active() -> usize {
+    TIMERS.with(|t| t.borrow().len())
+}
+
 fn add(ms: i64, callback: &Zval, params: &[&Zval], tick: bool) -> Option<i64> {
     if !ENABLED.with(|e| e.get()) {
         errors::warning_code(

@@ -305,6 +305,9 @@ fn run_loop(
         if !ctl.fatal.get() && peer_task.is_some() {
             settle_tasks(sh, &reactor, ctx, task_worker, settings.max_wait_time).await;
         }
+        if !ctl.fatal.get() {
+            worker_exit(sh, server, ctx.id, settings.max_wait_time).await;
+        }
         if let Some(t) = &peer_task {
             t.abort();
         }
@@ -330,6 +333,24 @@ fn run_loop(
         exit_code: ctl.exit_code.get(),
         fatal_in,
     })
+}
+
+/// WorkerExit, as Swoole's `reload_async`: while a stopping worker still has timers, its
+/// loop keeps running them and WorkerExit fires again (every 10 ms here), so the code can
+/// clear them; once none is left, or after `max_wait_time`, the worker goes on to WorkerStop.
+/// Without a WorkerExit callback the timers are simply cleared, as before.
+async fn worker_exit(sh: &Rc<Shared>, server: &Zval, id: i64, limit: std::time::Duration) {
+    if sh.callback("workerexit").is_none() {
+        return;
+    }
+    let until = std::time::Instant::now() + limit;
+    while timer::active() > 0 && std::time::Instant::now() < until {
+        call_simple(sh, server, "workerexit", Some(id));
+        if callback::current().is_some_and(|c| c.fatal.get()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }
 
 /// Before a worker stops: nothing it accepted is lost (see `task.rs`). A task worker

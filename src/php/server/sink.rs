@@ -125,6 +125,7 @@ fn event_title(event: &str) -> String {
         ("shutdown", "onShutdown"),
         ("workerstart", "onWorkerStart"),
         ("workerstop", "onWorkerStop"),
+        ("workerexit", "onWorkerExit"),
         ("managerstart", "onManagerStart"),
         ("managerstop", "onManagerStop"),
     ];
