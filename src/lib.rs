@@ -19,7 +19,8 @@
 //! - `process/mod.rs`: the process layer's index, pids.
 //!   - `process/signals.rs`: SIGTERM/SIGINT/SIGUSR1 through a pipe (§6 signals), masks.
 //!   - `process/shm.rs`: the shared pages: session counter, stats, worker pids, owner table.
-//!   - `process/channel.rs`: inter-process messages: one framing, chunking, reassembly.
+//!   - `process/channel.rs`: inter-process messages: one framing, chunking, reassembly,
+//!     task/result/pipe kinds, sends that never deadlock two processes (`Inbox`).
 //!   - `process/supervisor.rs`: the manager (§6 BASE with workers): fork, restart back-off,
 //!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
 //!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format, rotation, reopen.
@@ -35,6 +36,11 @@
 //!   - `php/server/info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
 //!   - `php/server/connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
 //!   - `php/server/port.rs`: `Swoole\Server\Port`.
+//!   - `php/server/task.rs`: tasks and pipe messages (§2 Tasks, IPC): `task()`, `taskwait()`,
+//!     `taskWaitMulti()`, `finish()`, `sendMessage()`, onTask/onFinish/onPipeMessage.
+//!   - `php/task.rs`: `Swoole\Server\Task` (onTask's object with `task_object`).
+//!   - `php/process.rs`: `Swoole\Process` (standalone `start()`, pipe, `kill`/`wait`; the
+//!     manager runs `addProcess()` ones, see `php/server/lifecycle.rs`).
 //!   - `php/callback.rs`: calling user code (exceptions, fatal errors, `exit()`; §6 end).
 //!   - `php/convert.rs`: PHP values ↔ plain data (binary-safe strings, option values).
 //!   - `php/errors.rs`: last error, `swoole_strerror()`, warnings, `SWOOLE_ERROR_*` (§7).
@@ -106,6 +112,8 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .startup_function(module_startup)
         .class::<php::server::Server>()
         .class::<php::server::Port>()
+        .class::<php::task::Task>()
+        .class::<php::process::Process>()
         .class::<php::server::ConnectionIterator>()
         .class::<php::timer::Timer>()
         .constant(("SWOOLE_VERSION", php::SWOOLE_VERSION, &[]))

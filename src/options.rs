@@ -76,6 +76,25 @@ pub struct Settings {
     pub group: Option<String>,
     /// chroot(2) the workers here, after binding.
     pub chroot: Option<String>,
+    /// The task_* options.
+    pub task: TaskSettings,
+}
+
+/// The task_* options (reference §4). `task_ipc_mode` 2 and 3 (System V message queues)
+/// are accepted and behave like 1: one channel per task worker, an idle one chosen.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskSettings {
+    pub worker_num: u32,
+    pub ipc_mode: i64,
+    /// Recycle a task worker after this many tasks (0: never).
+    pub max_request: u64,
+    pub max_request_grace: Option<u64>,
+    pub tmpdir: Option<String>,
+    /// onTask gets a `Swoole\Server\Task` (`task_enable_coroutine`, `task_use_object`,
+    /// `task_object`, `event_object`).
+    pub object: bool,
+    /// `task_enable_coroutine` itself: `$server->finish()` is then an error, as in Swoole.
+    pub enable_coroutine: bool,
 }
 
 impl Default for Settings {
@@ -110,6 +129,7 @@ impl Default for Settings {
             user: None,
             group: None,
             chroot: None,
+            task: TaskSettings::default(),
         }
     }
 }
@@ -126,15 +146,6 @@ const WORKER_MIN_REQUEST: u64 = 10;
 /// configuration arrays working; README lists them.
 const ACCEPTED_NO_EFFECT: &[&str] = &[
     "reactor_num",
-    "task_worker_num",
-    "task_ipc_mode",
-    "task_max_request",
-    "task_max_request_grace",
-    "task_tmpdir",
-    "task_enable_coroutine",
-    "task_use_object",
-    "task_object",
-    "event_object",
     "dispatch_mode",
     "dispatch_func",
     "display_errors",
@@ -350,6 +361,37 @@ impl Settings {
             "max_conn" | "max_connection" => {
                 self.max_connection = int(key, v)?.clamp(1, 1_000_000) as usize
             }
+            "task_worker_num" => {
+                let n = int(key, v)?;
+                if !(0..=1024).contains(&n) {
+                    return Err(format!(
+                        "option 'task_worker_num' must be between 0 and 1024, {n} given"
+                    ));
+                }
+                self.task.worker_num = n as u32;
+            }
+            "task_ipc_mode" => {
+                let n = int(key, v)?;
+                if !(1..=3).contains(&n) {
+                    return Err(format!("option 'task_ipc_mode' must be 1, 2 or 3, {n} given"));
+                }
+                self.task.ipc_mode = n;
+            }
+            "task_max_request" => self.task.max_request = int(key, v)?.max(0) as u64,
+            "task_max_request_grace" => {
+                self.task.max_request_grace = Some(int(key, v)?.max(0) as u64)
+            }
+            "task_tmpdir" => match v {
+                OptValue::Str(s) => self.task.tmpdir = Some(String::from_utf8_lossy(s).into()),
+                _ => return Err(type_error(key, "string", v)),
+            },
+            "task_enable_coroutine" => {
+                self.task.enable_coroutine = boolean(key, v)?;
+                self.task.object |= self.task.enable_coroutine;
+            }
+            "task_use_object" | "task_object" | "event_object" => {
+                self.task.object |= boolean(key, v)?
+            }
             "max_request" => self.max_request = int(key, v)?.max(0) as u64,
             "max_request_grace" => self.max_request_grace = Some(int(key, v)?.max(0) as u64),
             "daemonize" => self.daemonize = boolean(key, v)?,
@@ -407,7 +449,20 @@ impl Settings {
     /// Whether `start()` runs a manager: several workers, or workers that get recycled
     /// (Swoole's `!is_single_worker()`).
     pub fn needs_manager(&self) -> bool {
-        self.worker_num > 1 || self.max_request > 0
+        self.worker_num > 1 || self.max_request > 0 || self.task.worker_num > 0
+    }
+
+    /// A task worker's `task_max_request` with its jitter (as [`Settings::worker_max_request`]).
+    pub fn task_max_request(&self, random: u64) -> u64 {
+        if self.task.max_request == 0 {
+            return 0;
+        }
+        let grace = match self.task.max_request_grace {
+            Some(g) => g,
+            None if self.task.max_request > WORKER_MIN_REQUEST => self.task.max_request / 2,
+            None => 0,
+        };
+        self.task.max_request + if grace > 0 { random % (grace + 1) } else { 0 }
     }
 
     /// The output-queue size at which BufferFull fires: Swoole's default is 80% of
@@ -575,5 +630,27 @@ mod tests {
             Ok(Applied::Ok)
         );
         assert_eq!(st, Settings::default());
+    }
+
+    #[test]
+    fn task_options_are_read_and_checked() {
+        let mut st = Settings::default();
+        assert!(!st.needs_manager());
+        st.apply("task_worker_num", &OptValue::Int(2)).unwrap();
+        assert!(st.needs_manager());
+        assert_eq!(st.task.worker_num, 2);
+        assert!(st.apply("task_worker_num", &OptValue::Int(-1)).is_err());
+        assert!(st.apply("task_ipc_mode", &OptValue::Int(4)).is_err());
+        st.apply("task_ipc_mode", &OptValue::Int(2)).unwrap();
+        assert!(!st.task.object);
+        st.apply("task_enable_coroutine", &OptValue::Bool(true))
+            .unwrap();
+        assert!(st.task.object && st.task.enable_coroutine);
+        assert_eq!(st.task_max_request(7), 0);
+        st.apply("task_max_request", &OptValue::Int(4)).unwrap();
+        assert_eq!(st.task_max_request(12345), 4);
+        st.apply("task_max_request_grace", &OptValue::Int(2))
+            .unwrap();
+        assert!((4..=6).contains(&st.task_max_request(12345)));
     }
 }

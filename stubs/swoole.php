@@ -95,7 +95,26 @@ namespace Swoole {
 
         /** Graceful: every connection gets onClose, then WorkerStop and Shutdown run. */
         public function shutdown(): bool {}
+        /** SIGUSR1 to the manager (every worker), or SIGUSR2 (task workers only). */
         public function reload(bool $only_reload_taskworker = false): bool {}
+
+        /** @return int|false The task id (may be 0: compare with ===). Non-strings are serialize()d. */
+        public function task(mixed $data, int $taskWorkerIndex = -1, ?callable $finishCallback = null): int|false {}
+
+        /** Blocks this worker; false on timeout. */
+        public function taskwait(mixed $data, float $timeout = 0.5, int $taskWorkerIndex = -1): mixed {}
+
+        /** Results keyed like $tasks; timed-out ones are missing. */
+        public function taskWaitMulti(array $tasks, float $timeout = 0.5): array|false {}
+
+        /** @throws \Error always: needs coroutines, not implemented yet. */
+        public function taskCo(array $tasks, float $timeout = 0.5): array|false {}
+
+        /** In a task worker: the result of the task being run (once per task). */
+        public function finish(mixed $data): bool {}
+
+        /** To onPipeMessage in an event or task worker. */
+        public function sendMessage(mixed $message, int $dst_worker_id): bool {}
 
         /** Stops reading from a connection. */
         public function pause(int $fd): bool {}
@@ -112,6 +131,50 @@ namespace Swoole {
         public function getWorkerId(): int|false {}
 
         public function getWorkerPid(int $worker_id = -1): int|false {}
+
+        /** Before start(): the manager runs it (first), restarts it when it dies, stops it at shutdown. */
+        public function addProcess(\Swoole\Process $process): int|false {}
+
+        /** SWOOLE_WORKER_BUSY, SWOOLE_WORKER_IDLE or SWOOLE_WORKER_EXIT. */
+        public function getWorkerStatus(int $worker_id = -1): int|false {}
+    }
+}
+
+namespace Swoole {
+    /** A child process with a pipe to its parent; standalone or with Server->addProcess(). */
+    class Process
+    {
+        public int $pid;
+        public int $pipe;
+
+        public function __construct(callable $callback, bool $redirect_stdin_and_stdout = false, int $pipe_type = 2, bool $enable_coroutine = false) {}
+
+        /** Not inside a running server (use Server->addProcess()). */
+        public function start(): int|false {}
+
+        public function write(string $data): int|false {}
+
+        /** Blocks until data arrives. */
+        public function read(int $size = 8192): string|false {}
+
+        /** @throws \Error always: needs coroutines, not implemented yet. */
+        public function exportSocket(): false {}
+
+        public function name(string $process_name): bool {}
+
+        /** In the child only. */
+        public function exit(int $exit_code = 0): bool {}
+
+        public static function kill(int $pid, int $signal_no = 15): bool {}
+
+        /** @return array{pid: int, code: int, signal: int}|false */
+        public static function wait(bool $blocking = true): array|false {}
+
+        /** Not supported yet: warns and returns false. */
+        public static function signal(int $signal_no, ?callable $callback = null): bool {}
+
+        /** Only alarm(0) (clear) is supported yet. */
+        public static function alarm(int $usec, int $type = 0): bool {}
     }
 }
 
@@ -125,6 +188,27 @@ namespace Swoole\Server {
 
         /** @throws \Error always: use Swoole\Server->listen(). */
         public function __construct() {}
+    }
+
+    /** A task as onTask gets it with task_enable_coroutine / task_object. */
+    class Task
+    {
+        public mixed $data;
+        public int $id;
+        public int $worker_id;
+        public int $flags;
+        public float $dispatch_time;
+
+        public function __construct() {}
+
+        /** Sends the result to the worker that sent the task. */
+        public function finish(mixed $data): bool {}
+
+        /** A flag byte (1: serialized) and the bytes. */
+        public static function pack(mixed $data): string|false {}
+
+        /** The inverse of pack(); false for anything else. */
+        public static function unpack(mixed $data): mixed {}
     }
 }
 

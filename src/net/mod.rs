@@ -46,6 +46,9 @@ pub trait EventSink {
     /// a forwarded send that overflowed). Swoole writes these to its log; the PHP layer
     /// raises a warning so they reach the same place as every other diagnostic.
     fn on_warning(&self, message: &str);
+    /// A whole message from another process's channel (a task, a task's result, a pipe
+    /// message; never a forwarded `send()`/`close()`, which the reactor serves itself).
+    fn on_message(&self, _header: crate::process::channel::Header, _payload: &[u8]) {}
     /// `package_length_func`: total packet length, 0 for "need more", < 0 for malformed.
     fn custom_length(&self, _id: u64, _buffered: &[u8]) -> i64 {
         -1

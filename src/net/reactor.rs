@@ -18,7 +18,8 @@ use super::session::SessionTable;
 use super::{code, now, EventSink, Listener};
 use crate::codec::{Decoder, FrameError, Framing};
 use crate::options::Settings;
-use crate::process::{Owners, SharedStats, MAX_SLOTS};
+use crate::process::channel::{decode, Header, Reassembler, HEADER_LEN, MAX_PAYLOAD};
+use crate::process::{Channel, Inbox, Owners, PeerMsg, SharedStats, MAX_SLOTS};
 
 /// How often a worker publishes its health (see [`Reactor::health_loop`]).
 const HEALTH_TICK: Duration = Duration::from_millis(500);
@@ -82,6 +83,17 @@ pub struct Reactor {
     pub stopping: Cell<bool>,
     pub server_fd: RawFd,
     pub server_port: u16,
+    /// This worker's channel (with several workers), read by [`Reactor::peer_loop`].
+    inbox: std::cell::OnceCell<Inbox>,
+    reassembler: RefCell<Reassembler>,
+    /// Frames were stashed in the inbox outside the peer loop: it should look again.
+    inbox_stashed: Notify,
+    /// Stop taking messages from the channel (a task worker stopping for a reload leaves
+    /// what is queued to its replacement). Checked between whole messages only.
+    pub inbox_hold: Cell<bool>,
+    /// Receive buffer of [`Reactor::wait_message`], kept: zeroing 60 KiB per `taskwait()`
+    /// showed in its latency.
+    wait_buf: RefCell<Vec<u8>>,
 }
 
 impl Reactor {
@@ -124,7 +136,81 @@ impl Reactor {
             stopping: Cell::new(false),
             server_fd,
             server_port,
+            inbox: std::cell::OnceCell::new(),
+            reassembler: RefCell::new(Reassembler::default()),
+            inbox_stashed: Notify::new(),
+            inbox_hold: Cell::new(false),
+            wait_buf: RefCell::new(Vec::new()),
         })
+    }
+
+    /// Gives the reactor this worker's channel (before [`Reactor::peer_loop`] runs).
+    pub fn set_inbox(&self, rx: RawFd) {
+        let _ = self.inbox.set(Inbox::new(rx));
+    }
+
+    pub fn inbox(&self) -> Option<&Inbox> {
+        self.inbox.get()
+    }
+
+    /// Sends a message to another process's channel; while the receiver is full, this
+    /// worker's own incoming frames are stashed (see [`Channel::send_message`]) when `drain`.
+    pub fn send_message(
+        &self,
+        to: &Channel,
+        header: Header,
+        payload: &[u8],
+        drain: bool,
+        limit: Duration,
+    ) -> io::Result<()> {
+        let inbox = if drain { self.inbox() } else { None };
+        let r = to.send_message(header, payload, inbox, limit);
+        if inbox.is_some_and(|i| i.has_stashed()) {
+            self.inbox_stashed.notify_one();
+        }
+        r
+    }
+
+    /// Blocks (no event loop) until a whole message `wanted` arrives or `deadline` passes;
+    /// everything else that arrives meanwhile is stashed for the event loop, in order.
+    /// `taskwait()` uses it.
+    pub fn wait_message(
+        &self,
+        deadline: std::time::Instant,
+        wanted: &dyn Fn(&Header) -> bool,
+    ) -> Option<(Header, Vec<u8>)> {
+        let inbox = self.inbox()?;
+        // Never re-entered: nothing below calls back into PHP.
+        let mut buf = self.wait_buf.borrow_mut();
+        buf.resize(HEADER_LEN + MAX_PAYLOAD, 0);
+        let mut out = None;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            // Millisecond polls, rounded up, so a timeout is honoured within about 1 ms.
+            let ms = (left.as_micros().div_ceil(1000)).min(1000) as i32;
+            let Some(raw) = inbox.recv(&mut buf, ms) else {
+                continue;
+            };
+            let Some(frame) = decode(&raw) else {
+                continue;
+            };
+            if wanted(&frame.header) {
+                let whole = self.reassembler.borrow_mut().push(&frame);
+                if whole.is_some() {
+                    out = whole;
+                    break;
+                }
+            } else {
+                inbox.stash(raw);
+            }
+        }
+        if inbox.has_stashed() {
+            self.inbox_stashed.notify_one();
+        }
+        out
     }
 
     pub fn set_sink(&self, sink: Rc<dyn EventSink>) {
@@ -516,11 +602,13 @@ impl Reactor {
         }
     }
 
-    /// Serves `send()`/`close()` forwarded by other workers for sessions this one owns,
-    /// read from this worker's datagram socket `fd` until the task is aborted.
-    pub async fn peer_loop(self: Rc<Self>, fd: RawFd) {
-        use crate::process::channel::{decode, HEADER_LEN, MAX_PAYLOAD};
-        use crate::process::PeerMsg;
+    /// Serves this worker's channel until the task is aborted: `send()`/`close()` forwarded
+    /// by other workers for sessions this one owns, and every other message (tasks, results,
+    /// pipe messages) reassembled and handed to the sink. Needs [`Reactor::set_inbox`].
+    pub async fn peer_loop(self: Rc<Self>) {
+        let Some(fd) = self.inbox().map(|i| i.rx) else {
+            return;
+        };
         // SAFETY: the fd stays open for the life of the process (created by the manager
         // before forking); the registration is dropped when this task ends.
         let Ok(afd) = (unsafe { tokio::io::unix::AsyncFd::register(fd) }) else {
@@ -528,35 +616,56 @@ impl Reactor {
         };
         let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
         loop {
-            let Ok(mut ready) = afd.readable().await else {
-                return;
-            };
-            loop {
-                // SAFETY: receiving into a valid buffer from our own socket, without blocking.
-                let n = unsafe {
-                    libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT)
-                };
-                if n < 0 {
-                    ready.clear_ready();
+            let mut handled = 0;
+            while !self.held() {
+                let Some(raw) = self.inbox().and_then(|i| i.next_frame(&mut buf)) else {
                     break;
-                }
-                let Some(frame) = decode(&buf[..n as usize]) else {
-                    continue;
                 };
-                match PeerMsg::from_frame(&frame) {
-                    PeerMsg::Send(id, data) => {
-                        if let Err(SendError::Overflow) = self.send(id, data) {
-                            self.warn(&format!(
-                                "connection#{id} output buffer overflow: a send() forwarded from another worker was dropped"
-                            ));
-                        }
-                    }
-                    PeerMsg::Close(id, reset) => {
-                        self.close_session(id, -1, reset);
-                    }
-                    PeerMsg::Pause(id, paused) => {
-                        self.set_paused(id, paused);
-                    }
+                self.handle_frame(&raw);
+                handled += 1;
+                if handled % 64 == 0 {
+                    // Let timers, signals and connections run under a steady stream.
+                    tokio::task::yield_now().await;
+                }
+            }
+            tokio::select! {
+                r = afd.readable() => match r {
+                    Ok(mut g) => g.clear_ready(),
+                    Err(_) => return,
+                },
+                _ = self.inbox_stashed.notified() => {}
+            }
+        }
+    }
+
+    /// Whether the peer loop leaves messages in the channel for now: on hold, and no message
+    /// half read (a message is taken whole or not at all).
+    fn held(&self) -> bool {
+        self.inbox_hold.get() && self.reassembler.borrow().pending() == 0
+    }
+
+    fn handle_frame(&self, raw: &[u8]) {
+        let Some(frame) = decode(raw) else {
+            return;
+        };
+        match PeerMsg::from_frame(&frame) {
+            Some(PeerMsg::Send(id, data)) => {
+                if let Err(SendError::Overflow) = self.send(id, data) {
+                    self.warn(&format!(
+                        "connection#{id} output buffer overflow: a send() forwarded from another worker was dropped"
+                    ));
+                }
+            }
+            Some(PeerMsg::Close(id, reset)) => {
+                self.close_session(id, -1, reset);
+            }
+            Some(PeerMsg::Pause(id, paused)) => {
+                self.set_paused(id, paused);
+            }
+            None => {
+                let whole = self.reassembler.borrow_mut().push(&frame);
+                if let (Some((header, payload)), Some(sink)) = (whole, self.sink()) {
+                    sink.on_message(header, &payload);
                 }
             }
         }

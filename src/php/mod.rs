@@ -5,8 +5,10 @@ pub mod callback;
 pub mod convert;
 pub mod errors;
 pub mod exception;
+pub mod process;
 pub mod process_name;
 pub mod server;
+pub mod task;
 pub mod timer;
 
 /// Constants with the values of Swoole 6.1.7 (reference §1 and §7).

@@ -97,6 +97,11 @@ pub fn run_due() {
     }
 }
 
+/// Timers still pending (WorkerExit fires while there are any).
+pub fn active() -> usize {
+    TIMERS.with(|t| t.borrow().len())
+}
+
 fn add(ms: i64, callback: &Zval, params: &[&Zval], tick: bool) -> Option<i64> {
     let mode = MODE.with(|e| e.get());
     if mode == Mode::Off {

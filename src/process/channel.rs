@@ -18,7 +18,8 @@
 //! Datagram sockets (not a byte stream) keep frames whole, and one socket pair per receiving
 //! process keeps each sender's frames in order.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::os::fd::RawFd;
 
@@ -33,8 +34,17 @@ pub const MAX_PAYLOAD: usize = 60 * 1024;
 pub const FLAG_MORE: u8 = 1;
 /// `close($fd, true)`: close with an RST.
 pub const FLAG_RESET: u8 = 2;
+/// The payload is PHP `serialize()` output (task data, results, pipe messages).
+pub const FLAG_SERIALIZED: u8 = 4;
+/// Not the first frame of its message. A receiver that sees one without having seen the
+/// start (it was restarted in between) drops it instead of taking it for a whole message.
+pub const FLAG_CONT: u8 = 8;
+/// A task whose sender wants no result (sent from a process that cannot receive one).
+pub const FLAG_NOREPLY: u8 = 16;
+/// A task sent by `taskwait()`/`taskWaitMulti()`.
+pub const FLAG_WAIT: u8 = 32;
 /// A [`Kind::Pause`] that resumes.
-pub const FLAG_RESUME: u8 = 4;
+pub const FLAG_RESUME: u8 = 64;
 
 /// What a message is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +54,16 @@ pub enum Kind {
     Send = 1,
     /// `close()` on a session another worker owns.
     Close = 2,
+    /// `task()`: `src` is the sending worker, `target` the task id.
+    Task = 3,
+    /// A task's result, to the worker that sent it; `src` is the task worker.
+    Finish = 4,
+    /// `sendMessage()`: `src` is the sending worker.
+    Pipe = 5,
+    /// From the manager: the task `target` was lost (its task worker was killed running it).
+    Lost = 6,
     /// `pause()` / `resume()` on a session another worker owns ([`FLAG_RESUME`] to resume).
-    Pause = 3,
+    Pause = 7,
 }
 
 impl Kind {
@@ -53,10 +71,21 @@ impl Kind {
         match b {
             1 => Some(Kind::Send),
             2 => Some(Kind::Close),
-            3 => Some(Kind::Pause),
+            3 => Some(Kind::Task),
+            4 => Some(Kind::Finish),
+            5 => Some(Kind::Pipe),
+            6 => Some(Kind::Lost),
+            7 => Some(Kind::Pause),
             _ => None,
         }
     }
+}
+
+/// A message id for chunking, unique within this process.
+pub fn next_msg_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A frame's header.
@@ -117,9 +146,12 @@ pub fn encode(header: Header, payload: &[u8]) -> impl Iterator<Item = Vec<u8>> +
         let start = (i * MAX_PAYLOAD).min(payload.len());
         let chunk = &payload[start..(start + MAX_PAYLOAD).min(payload.len())];
         let mut h = header;
-        h.flags &= !FLAG_MORE;
+        h.flags &= !(FLAG_MORE | FLAG_CONT);
         if i + 1 < n {
             h.flags |= FLAG_MORE;
+        }
+        if i > 0 {
+            h.flags |= FLAG_CONT;
         }
         let mut out = Vec::with_capacity(HEADER_LEN + chunk.len());
         h.write(&mut out);
@@ -138,6 +170,10 @@ impl Reassembler {
     /// Feeds one frame; returns the whole message once its last frame arrived.
     pub fn push(&mut self, frame: &Frame) -> Option<(Header, Vec<u8>)> {
         let key = (frame.header.src, frame.header.msg_id);
+        if frame.header.flags & FLAG_CONT != 0 && !self.partial.contains_key(&key) {
+            // The rest of a message whose start this process never saw.
+            return None;
+        }
         if frame.more() {
             self.partial
                 .entry(key)
@@ -148,7 +184,7 @@ impl Reassembler {
         let mut whole = self.partial.remove(&key).unwrap_or_default();
         whole.extend_from_slice(frame.payload);
         let mut h = frame.header;
-        h.flags &= !FLAG_MORE;
+        h.flags &= !(FLAG_MORE | FLAG_CONT);
         Some((h, whole))
     }
 
@@ -173,13 +209,21 @@ pub enum PeerMsg<'a> {
 }
 
 impl<'a> PeerMsg<'a> {
-    /// Reads a forwarded call from one frame. A `Send` chunk is usable on its own (chunks
-    /// arrive in order and are appended), so no reassembly is needed for this kind.
-    pub fn from_frame(f: &Frame<'a>) -> PeerMsg<'a> {
+    /// Reads a forwarded call from one frame (None for the other kinds). A `Send` chunk is
+    /// usable on its own (chunks arrive in order and are appended), so no reassembly is
+    /// needed for this kind.
+    pub fn from_frame(f: &Frame<'a>) -> Option<PeerMsg<'a>> {
         match f.header.kind {
-            Kind::Send => PeerMsg::Send(f.header.target, f.payload),
-            Kind::Close => PeerMsg::Close(f.header.target, f.header.flags & FLAG_RESET != 0),
-            Kind::Pause => PeerMsg::Pause(f.header.target, f.header.flags & FLAG_RESUME == 0),
+            Kind::Send => Some(PeerMsg::Send(f.header.target, f.payload)),
+            Kind::Close => Some(PeerMsg::Close(
+                f.header.target,
+                f.header.flags & FLAG_RESET != 0,
+            )),
+            Kind::Pause => Some(PeerMsg::Pause(
+                f.header.target,
+                f.header.flags & FLAG_RESUME == 0,
+            )),
+            _ => None,
         }
     }
 
@@ -277,6 +321,67 @@ impl Channel {
         Ok(())
     }
 
+    /// Sends a whole message (chunked), never blocking for more than `limit` in total. When
+    /// the receiver's queue is full and `inbox` is this process's own channel, what arrives
+    /// for this process meanwhile is moved to the inbox's queue, so two processes sending to
+    /// each other never wait for each other.
+    pub fn send_message(
+        &self,
+        header: Header,
+        payload: &[u8],
+        inbox: Option<&Inbox>,
+        limit: std::time::Duration,
+    ) -> io::Result<()> {
+        let deadline = std::time::Instant::now() + limit;
+        for frame in encode(header, payload) {
+            loop {
+                // SAFETY: sending a valid buffer on our socket, without blocking.
+                let n = unsafe {
+                    libc::send(
+                        self.tx,
+                        frame.as_ptr().cast(),
+                        frame.len(),
+                        libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                    )
+                };
+                if n >= 0 {
+                    break;
+                }
+                let err = io::Error::last_os_error();
+                match err.kind() {
+                    io::ErrorKind::Interrupted => continue,
+                    io::ErrorKind::WouldBlock => {}
+                    _ => return Err(err),
+                }
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return Err(io::Error::from(io::ErrorKind::TimedOut));
+                }
+                let mut fds = [
+                    libc::pollfd {
+                        fd: self.tx,
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    },
+                    libc::pollfd {
+                        fd: inbox.map_or(-1, |i| i.rx),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    },
+                ];
+                let ms = left.as_millis().clamp(1, 50) as libc::c_int;
+                // SAFETY: polling two valid pollfd entries (a negative fd is ignored).
+                unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+                if let Some(inbox) = inbox {
+                    if fds[1].revents & libc::POLLIN != 0 {
+                        inbox.stash_available();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn send_frame(&self, b: &[u8]) -> io::Result<()> {
         // SAFETY: sending a valid buffer on our socket.
         let n = unsafe { libc::send(self.tx, b.as_ptr().cast(), b.len(), libc::MSG_NOSIGNAL) };
@@ -292,6 +397,80 @@ impl Channel {
         unsafe {
             libc::close(self.tx);
             libc::close(self.rx);
+        }
+    }
+}
+
+/// The receiving end of this process's channel, with the frames set aside while the process
+/// was busy (blocked in a send, or in `taskwait()` waiting for one particular result): the
+/// event loop handles those first, in arrival order, so nothing is lost or reordered.
+pub struct Inbox {
+    pub rx: RawFd,
+    stashed: RefCell<VecDeque<Vec<u8>>>,
+}
+
+impl Inbox {
+    pub fn new(rx: RawFd) -> Inbox {
+        Inbox {
+            rx,
+            stashed: RefCell::new(VecDeque::new()),
+        }
+    }
+
+    /// The next frame: a stashed one first, then one from the socket (without waiting).
+    pub fn next_frame(&self, buf: &mut [u8]) -> Option<Vec<u8>> {
+        if let Some(f) = self.stashed.borrow_mut().pop_front() {
+            return Some(f);
+        }
+        self.recv(buf, 0)
+    }
+
+    /// A frame from the socket, waiting up to `timeout_ms` (0: not at all). Stashed frames
+    /// are not looked at: the caller wants something new.
+    pub fn recv(&self, buf: &mut [u8], timeout_ms: i32) -> Option<Vec<u8>> {
+        loop {
+            // SAFETY: receiving into a valid buffer from our own socket, without blocking.
+            let n = unsafe {
+                libc::recv(
+                    self.rx,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            if n >= 0 {
+                return Some(buf[..n as usize].to_vec());
+            }
+            if timeout_ms <= 0 {
+                return None;
+            }
+            let mut fd = libc::pollfd {
+                fd: self.rx,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: polling one valid pollfd.
+            let r = unsafe { libc::poll(&mut fd, 1, timeout_ms) };
+            if r <= 0 {
+                return None;
+            }
+        }
+    }
+
+    /// Sets a frame aside for the event loop.
+    pub fn stash(&self, frame: Vec<u8>) {
+        self.stashed.borrow_mut().push_back(frame);
+    }
+
+    pub fn has_stashed(&self) -> bool {
+        !self.stashed.borrow().is_empty()
+    }
+
+    /// Moves everything the socket holds now to the stash.
+    fn stash_available(&self) {
+        let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
+        while let Some(f) = self.recv(&mut buf, 0) {
+            self.stash(f);
         }
     }
 }
@@ -323,7 +502,7 @@ mod tests {
             assert_eq!(frames.len(), 1);
             let f = decode(&frames[0]).unwrap();
             assert_eq!(f.header.src, 1);
-            assert_eq!(PeerMsg::from_frame(&f), m);
+            assert_eq!(PeerMsg::from_frame(&f), Some(m));
         }
         assert_eq!(decode(&[1, 2]), None);
         assert_eq!(decode(&[9; 20]), None);
@@ -381,9 +560,9 @@ mod tests {
         assert_eq!((hb2.src, wb), (2, b));
         r.forget_sender(1);
         assert_eq!(r.pending(), 0);
-        // The rest of a forgotten message is a fragment on its own, never glued to older data.
-        let (_, wa) = r.push(&decode(&fa[1]).unwrap()).unwrap();
-        assert_eq!(wa.len(), 5);
+        // The rest of a forgotten message is dropped, never taken for a whole message.
+        assert!(r.push(&decode(&fa[1]).unwrap()).is_none());
+        assert_eq!(r.pending(), 0);
     }
 
     #[test]
@@ -399,11 +578,66 @@ mod tests {
             assert!(n > 0);
             let f = decode(&buf[..n as usize]).unwrap();
             match PeerMsg::from_frame(&f) {
-                PeerMsg::Send(77, d) => got.extend_from_slice(d),
+                Some(PeerMsg::Send(77, d)) => got.extend_from_slice(d),
                 other => panic!("{other:?}"),
             }
         }
         assert_eq!(got, data);
         ch.close();
+    }
+
+    #[test]
+    fn two_processes_sending_to_each_other_do_not_deadlock() {
+        // Both queues full: a sends to b while b's queue is full, with its own inbox given,
+        // so what b sent meanwhile is stashed instead of blocking both.
+        let a = Channel::new().unwrap();
+        let b = Channel::new().unwrap();
+        let inbox_a = Inbox::new(a.rx);
+        let big = vec![1u8; MAX_PAYLOAD];
+        let hdr = |kind| Header {
+            kind,
+            flags: 0,
+            src: 0,
+            msg_id: next_msg_id(),
+            target: 1,
+        };
+        // Fill a's queue (as b would).
+        while a
+            .send_message(hdr(Kind::Finish), &big, None, std::time::Duration::ZERO)
+            .is_ok()
+        {}
+        // Fill b's queue, then one more from a: times out, but a's own frames got stashed.
+        while b
+            .send_message(hdr(Kind::Task), &big, None, std::time::Duration::ZERO)
+            .is_ok()
+        {}
+        let r = b.send_message(
+            hdr(Kind::Task),
+            b"x",
+            Some(&inbox_a),
+            std::time::Duration::from_millis(20),
+        );
+        assert!(r.is_err());
+        assert!(inbox_a.has_stashed());
+        let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
+        let first = inbox_a.next_frame(&mut buf).unwrap();
+        assert_eq!(decode(&first).unwrap().header.kind, Kind::Finish);
+        a.close();
+        b.close();
+    }
+
+    #[test]
+    fn continuation_frames_are_flagged() {
+        let data = vec![3u8; MAX_PAYLOAD + 1];
+        let frames: Vec<_> = encode(h(Kind::Task, 1), &data).collect();
+        let f0 = decode(&frames[0]).unwrap();
+        let f1 = decode(&frames[1]).unwrap();
+        assert_eq!(f0.header.flags & FLAG_CONT, 0);
+        assert_ne!(f1.header.flags & FLAG_CONT, 0);
+        let mut r = Reassembler::default();
+        assert!(r.push(&f0).is_none());
+        let (hdr, whole) = r.push(&f1).unwrap();
+        assert_eq!(hdr.flags & (FLAG_CONT | FLAG_MORE), 0);
+        assert_eq!(whole, data);
     }
 }

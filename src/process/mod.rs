@@ -25,7 +25,7 @@ pub mod signals;
 pub mod supervisor;
 pub mod systemd;
 
-pub use channel::{Channel, PeerMsg};
+pub use channel::{Channel, Inbox, PeerMsg};
 pub use shm::{Owners, ServerPages, SharedStats, MAX_SLOTS};
 pub use signals::SignalGuard;
 

@@ -56,6 +56,17 @@ pub struct SharedStats {
     /// resident memory (bytes), the largest event-loop lag of the last 10 s (µs), the total
     /// time its loop ran late, requests handled.
     pub health: [WorkerHealth; MAX_SLOTS],
+    /// Per task worker slot: tasks sent to it and not yet done (raised by the sender before
+    /// sending, lowered by the task worker once onTask returned, or by the manager for a task
+    /// lost with its task worker). `stats()`'s `tasking_num`, and how an idle one is chosen.
+    pub tasking: [AtomicU64; MAX_SLOTS],
+    /// Per task worker slot: the task it is running, [`in_flight`]-encoded (0: none). The
+    /// manager reads it when a task worker dies, to name the task that died with it.
+    pub in_flight: [AtomicU64; MAX_SLOTS],
+    /// Set by the manager before it stops the workers for good: task workers then run every
+    /// task queued for them before they exit (on a reload they leave the rest to their
+    /// replacement).
+    pub shutting_down: AtomicBool,
 }
 
 /// What a worker publishes about itself (see [`SharedStats::health`]).
@@ -69,6 +80,35 @@ pub struct WorkerHealth {
     /// Set once its onWorkerStart returned (cleared by the manager when it exits): the
     /// manager tells systemd READY=1 once every slot is started.
     pub started: AtomicBool,
+}
+
+/// Packs a running task (its sender and id) for [`SharedStats::in_flight`].
+pub fn in_flight(src: u16, task_id: u64) -> u64 {
+    1 << 63 | (src as u64) << 40 | (task_id & ((1 << 40) - 1))
+}
+
+/// Unpacks [`in_flight`]: (sender, task id), None for an empty slot.
+pub fn in_flight_parts(v: u64) -> Option<(u16, u64)> {
+    (v != 0).then_some((((v >> 40) & 0xffff) as u16, v & ((1 << 40) - 1)))
+}
+
+/// The task worker `task()` picks among `first .. first + count`: the least busy, the scan
+/// starting at `start` so equally idle ones take turns.
+pub fn pick_task_worker(tasking: &[AtomicU64], first: usize, count: usize, start: usize) -> usize {
+    let mut best = first;
+    let mut best_load = u64::MAX;
+    for k in 0..count {
+        let id = first + (start + k) % count;
+        let load = tasking[id % MAX_SLOTS].load(Ordering::Relaxed);
+        if load < best_load {
+            best = id;
+            best_load = load;
+            if load == 0 {
+                break;
+            }
+        }
+    }
+    best
 }
 
 impl SharedStats {
@@ -87,6 +127,9 @@ impl SharedStats {
             pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
             recycled: [const { AtomicBool::new(false) }; MAX_SLOTS],
             health: std::array::from_fn(|_| WorkerHealth::default()),
+            tasking: [const { AtomicU64::new(0) }; MAX_SLOTS],
+            in_flight: [const { AtomicU64::new(0) }; MAX_SLOTS],
+            shutting_down: AtomicBool::new(false),
         }
     }
 
@@ -347,5 +390,26 @@ mod tests {
         s.connections[3].store(2, Ordering::Relaxed);
         s.connections[0].store(1, Ordering::Relaxed);
         assert_eq!(s.connection_num(), 3);
+    }
+
+    #[test]
+    fn the_least_busy_task_worker_is_picked_in_turns() {
+        let t: Vec<AtomicU64> = (0..MAX_SLOTS).map(|_| AtomicU64::new(0)).collect();
+        // Task workers are slots 2, 3, 4.
+        assert_eq!(pick_task_worker(&t, 2, 3, 0), 2);
+        assert_eq!(pick_task_worker(&t, 2, 3, 1), 3);
+        assert_eq!(pick_task_worker(&t, 2, 3, 5), 4);
+        t[2].store(3, Ordering::Relaxed);
+        t[3].store(1, Ordering::Relaxed);
+        t[4].store(2, Ordering::Relaxed);
+        assert_eq!(pick_task_worker(&t, 2, 3, 0), 3);
+        assert_eq!(pick_task_worker(&t, 2, 1, 7), 2);
+    }
+
+    #[test]
+    fn in_flight_round_trips() {
+        assert_eq!(in_flight_parts(0), None);
+        assert_eq!(in_flight_parts(in_flight(0, 0)), Some((0, 0)));
+        assert_eq!(in_flight_parts(in_flight(7, 12345)), Some((7, 12345)));
     }
 }

@@ -102,6 +102,11 @@ pub struct Supervisor {
     /// Set by [`Supervisor::shutdown`]: when the stragglers are killed.
     shutdown_deadline: Option<Instant>,
     killed_stragglers: bool,
+    /// Slots from this one on are task workers (`reload(true)` / SIGUSR2 restarts only them).
+    task_first: usize,
+    /// Slots from this one on are user processes (`addProcess()`): forked first, restarted
+    /// like workers, never reloaded.
+    user_first: usize,
 }
 
 impl Supervisor {
@@ -121,7 +126,39 @@ impl Supervisor {
             grace,
             shutdown_deadline: None,
             killed_stragglers: false,
+            task_first: workers,
+            user_first: workers,
         }
+    }
+
+    /// Adds `n` user process slots after the workers.
+    pub fn with_user_processes(mut self, n: usize, now: Instant) -> Supervisor {
+        self.user_first = self.slots.len();
+        self.slots.extend((0..n).map(|_| Slot {
+            pid: 0,
+            started: now,
+            failures: 0,
+            restart_at: Some(now),
+        }));
+        self
+    }
+
+    /// A supervisor for `workers` event workers followed by `task_workers` task workers.
+    pub fn with_tasks(
+        workers: usize,
+        task_workers: usize,
+        grace: Duration,
+        now: Instant,
+    ) -> Supervisor {
+        let mut s = Supervisor::new(workers + task_workers, grace, now);
+        s.task_first = workers;
+        s.user_first = workers + task_workers;
+        s
+    }
+
+    /// Whether slot `id` is a task worker.
+    pub fn is_task_worker(&self, id: usize) -> bool {
+        id >= self.task_first && id < self.user_first
     }
 
     pub fn is_shutting_down(&self) -> bool {
@@ -164,7 +201,10 @@ impl Supervisor {
             }
             return out;
         }
-        for (id, slot) in self.slots.iter().enumerate() {
+        // User processes first: they exist before the workers start, as in Swoole.
+        let order = (self.user_first..self.slots.len()).chain(0..self.user_first);
+        for id in order {
+            let slot = &self.slots[id];
             if slot.pid == 0 && slot.restart_at.is_some_and(|t| t <= now) {
                 out.push(Command::Fork {
                     id,
@@ -223,8 +263,17 @@ impl Supervisor {
     /// SIGUSR1 / `reload()`: restart every worker, one at a time. Ignored while a reload
     /// is in progress.
     pub fn reload(&mut self) {
+        self.reload_range(0);
+    }
+
+    /// SIGUSR2 / `reload(true)`: restart only the task workers, one at a time.
+    pub fn reload_tasks(&mut self) {
+        self.reload_range(self.task_first);
+    }
+
+    fn reload_range(&mut self, first: usize) {
         if self.reload_queue.is_empty() && self.reloading.is_none() && !self.is_shutting_down() {
-            self.reload_queue.extend(0..self.slots.len());
+            self.reload_queue.extend(first..self.user_first);
         }
     }
 
@@ -318,6 +367,8 @@ pub trait ManagerHooks {
     /// handlers exist, so a SIGTERM sent right after the fork is not lost to the default
     /// action.
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> !;
+    /// In the manager, after slot `id` was forked as `pid`.
+    fn forked(&mut self, _id: usize, _pid: i32) {}
     fn manager_start(&mut self);
     fn manager_stop(&mut self);
     /// A worker exited abnormally (after the log line).
@@ -335,6 +386,12 @@ pub trait ManagerHooks {
 /// How the manager runs.
 pub struct ManagerConfig {
     pub workers: usize,
+    /// Task workers, in the slots after the event workers.
+    pub task_workers: usize,
+    /// `addProcess()` processes, in the slots after the task workers.
+    pub user_processes: usize,
+    /// Every slot's channel: the manager tells a sender when its task was lost.
+    pub channels: Vec<super::Channel>,
     /// `max_wait_time`: how long a stopping worker may take before it is killed.
     pub max_wait: Duration,
     /// Where worker pids, connection counts and the recycled flags live.
@@ -349,6 +406,7 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
         libc::SIGTERM,
         libc::SIGINT,
         libc::SIGUSR1,
+        libc::SIGUSR2,
         libc::SIGCHLD,
         libc::SIGRTMIN(),
         libc::SIGWINCH,
@@ -357,7 +415,9 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let manager_pid = getpid();
     let grace = cfg.max_wait + Duration::from_millis(500);
-    let mut sup = Supervisor::new(cfg.workers, grace, Instant::now());
+    let now = Instant::now();
+    let mut sup = Supervisor::with_tasks(cfg.workers, cfg.task_workers, grace, now)
+        .with_user_processes(cfg.user_processes, now);
     let notifier = Notifier::from_env();
     let mut ready_sent = false;
     hooks.manager_start();
@@ -367,7 +427,10 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
             match cmd {
                 Command::Fork { id, fire_start } => {
                     match fork_worker(cfg, hooks, &signals, manager_pid, id, fire_start) {
-                        Some(pid) => sup.forked(id, pid, Instant::now()),
+                        Some(pid) => {
+                            sup.forked(id, pid, Instant::now());
+                            hooks.forked(id, pid);
+                        }
                         None => {
                             log(
                                 LOG_WARNING,
@@ -418,6 +481,7 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                     sup.reload();
                 }
                 s if s == libc::SIGRTMIN() || s == libc::SIGWINCH => super::log::reopen(),
+                libc::SIGUSR2 => sup.reload_tasks(),
                 _ => {}
             }
         }
@@ -427,7 +491,7 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
         }
         if let Some(n) = &notifier {
             // READY=1 once every worker has run onWorkerStart (again after a reload).
-            let all_started = (0..cfg.workers).all(|i| {
+            let all_started = (0..cfg.workers + cfg.task_workers).all(|i| {
                 sup.pid(i) > 0
                     && cfg.stats.health[i % MAX_SLOTS]
                         .started
@@ -442,6 +506,7 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
         n.stopping();
     }
 
+    cfg.stats.shutting_down.store(true, Ordering::Relaxed);
     for cmd in sup.shutdown(Instant::now()) {
         if let Command::Signal { pid, signal } = cmd {
             kill(pid, signal);
@@ -536,7 +601,8 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             continue;
         }
         let status = ExitStatus::from_wait(status);
-        let Some(id) = (0..cfg.workers).find(|&i| sup.pid(i) == pid) else {
+        let slots = cfg.workers + cfg.task_workers + cfg.user_processes;
+        let Some(id) = (0..slots).find(|&i| sup.pid(i) == pid) else {
             continue;
         };
         let slot = id % MAX_SLOTS;
@@ -546,6 +612,9 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             .started
             .store(false, Ordering::Relaxed);
         let recycled = cfg.stats.recycled[slot].swap(false, Ordering::Relaxed);
+        if sup.is_task_worker(id) {
+            report_lost_task(cfg, id, pid, status);
+        }
         if status.abnormal() && !block {
             log(
                 LOG_WARNING,
@@ -559,6 +628,41 @@ fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Superviso
             hooks.worker_error(id, pid, status);
         }
         sup.exited(pid, status, recycled, Instant::now());
+    }
+}
+
+/// A task worker that died while running a task (the only way it exits with one in flight:
+/// a graceful stop finishes the task first) lost that task. It is not run again (it may have
+/// done part of its work); the manager logs the task id, sender and task worker, and tells
+/// the sender, which warns and stops waiting for the result.
+fn report_lost_task(cfg: &ManagerConfig, id: usize, pid: i32, status: ExitStatus) {
+    let slot = id % MAX_SLOTS;
+    let Some((src, task_id)) =
+        super::shm::in_flight_parts(cfg.stats.in_flight[slot].swap(0, Ordering::Relaxed))
+    else {
+        return;
+    };
+    let _ = cfg.stats.tasking[slot].fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        Some(n.saturating_sub(1))
+    });
+    log(
+        LOG_WARNING,
+        '$',
+        0,
+        &format!(
+            "Manager: task #{task_id} from worker #{src} was lost: task worker #{id} (pid={pid}) exited (status={}, signal={}) while running it; it is not run again",
+            status.code, status.signal
+        ),
+    );
+    if let Some(ch) = cfg.channels.get(src as usize) {
+        let header = super::channel::Header {
+            kind: super::channel::Kind::Lost,
+            flags: 0,
+            src: id as u16,
+            msg_id: super::channel::next_msg_id(),
+            target: task_id,
+        };
+        let _ = ch.send_message(header, &[], None, Duration::from_millis(100));
     }
 }
 
@@ -857,5 +961,139 @@ mod tests {
         );
         assert_eq!(ExitStatus::from_wait(9), killed());
         assert!(!ExitStatus::from_wait(0).abnormal());
+    }
+
+    #[test]
+    fn reload_tasks_restarts_only_task_workers() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(2, 2, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        assert_eq!(s.live_pids(), vec![100, 101, 102, 103]);
+        assert!(!s.is_task_worker(1));
+        assert!(s.is_task_worker(2) && s.is_task_worker(3));
+        assert!(!s.is_task_worker(4));
+        s.reload_tasks();
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Signal {
+                pid: 102,
+                signal: libc::SIGTERM
+            }]
+        );
+        s.exited(102, ok(), false, t0);
+        assert_eq!(
+            s.poll(t0),
+            vec![
+                Command::Fork {
+                    id: 2,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 103,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+        s.forked(2, 112, t0);
+        s.exited(103, ok(), false, t0);
+        s.poll(t0);
+        s.forked(3, 113, t0);
+        assert!(!s.reload_in_progress());
+        assert_eq!(s.live_pids(), vec![100, 101, 112, 113]);
+        // A full reload covers task workers too.
+        s.reload();
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Signal {
+                pid: 100,
+                signal: libc::SIGTERM
+            }]
+        );
+    }
+
+    #[test]
+    fn a_crashing_task_worker_backs_off_like_a_worker() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 1, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        assert_eq!(s.exited(101, killed(), false, t0), Some(1));
+        assert_eq!(s.timeout(t0, Duration::from_secs(60)), Duration::ZERO);
+        s.poll(t0);
+        s.forked(1, 201, t0);
+        s.exited(201, killed(), false, t0);
+        assert_eq!(
+            s.timeout(t0, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
+    }
+
+    #[test]
+    fn user_processes_start_first_restart_and_are_not_reloaded() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 1, GRACE, t0).with_user_processes(1, t0);
+        let forks: Vec<usize> = s
+            .poll(t0)
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Fork { id, .. } => Some(id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(forks, vec![2, 0, 1]);
+        for id in forks {
+            s.forked(id, 100 + id as i32, t0);
+        }
+        assert!(!s.is_task_worker(2));
+        s.reload();
+        let mut signalled = Vec::new();
+        let mut next_pid = 110;
+        while s.reload_in_progress() || signalled.len() < 2 {
+            for c in s.poll(t0) {
+                match c {
+                    Command::Signal { pid, .. } => {
+                        signalled.push(pid);
+                        s.exited(pid, ok(), false, t0);
+                    }
+                    Command::Fork { id, .. } => {
+                        s.forked(id, next_pid, t0);
+                        next_pid += 1;
+                    }
+                }
+            }
+            assert!(signalled.len() <= 2, "{signalled:?}");
+        }
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, next_pid, t0);
+                next_pid += 1;
+            }
+        }
+        assert_eq!(signalled, vec![100, 101]);
+        assert!(!s.reload_in_progress());
+        // A user process that dies is restarted with the same back-off.
+        assert_eq!(s.exited(102, killed(), false, t0), Some(2));
+        assert_eq!(
+            s.poll(t0),
+            vec![Command::Fork {
+                id: 2,
+                fire_start: false
+            }]
+        );
+        s.forked(2, 202, t0);
+        s.exited(202, killed(), false, t0);
+        assert_eq!(
+            s.timeout(t0, Duration::from_secs(60)),
+            Duration::from_millis(100)
+        );
+        // Shutdown stops it with the rest.
+        assert_eq!(s.shutdown(t0).len(), 2);
     }
 }

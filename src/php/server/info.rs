@@ -154,7 +154,7 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
         ("accept_count", g(&s.accept_count)),
         ("close_count", g(&s.close_count)),
         ("worker_num", n),
-        ("task_worker_num", 0),
+        ("task_worker_num", sh.task_worker_num.get()),
         ("user_worker_num", 0),
         ("idle_worker_num", n),
         ("dispatch_count", g(&s.request_count)),
@@ -186,6 +186,27 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     for (k, v) in entries {
         a.insert(k, v)?;
     }
+    // Tasks sent and not yet done, and of those the ones still queued (not running).
+    let first = n.max(0) as usize;
+    let task_slots = first..first + sh.task_worker_num.get().max(0) as usize;
+    let load = |i: usize| {
+        s.tasking[i % crate::process::MAX_SLOTS].load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let running = |i: usize| {
+        u64::from(
+            s.in_flight[i % crate::process::MAX_SLOTS].load(std::sync::atomic::Ordering::Relaxed)
+                != 0,
+        )
+    };
+    let tasking: u64 = task_slots.clone().map(load).sum();
+    let queued: u64 = task_slots
+        .clone()
+        .map(|i| load(i).saturating_sub(running(i)))
+        .sum();
+    a.insert("tasking_num", tasking as i64)?;
+    a.insert("task_queue_num", queued as i64)?;
+    let idle_tasks = task_slots.filter(|&i| load(i) == 0).count() as i64;
+    a.insert("task_idle_worker_num", idle_tasks)?;
     let mut z = Zval::new();
     z.set_hashtable(a);
     Ok(z)
@@ -198,7 +219,8 @@ pub(super) fn metrics(sh: &Shared) -> Option<String> {
     let workers = if single {
         1
     } else {
-        sh.worker_num.get().max(1) as usize
+        // Task workers publish their health too (they follow the event workers).
+        (sh.worker_num.get() + sh.task_worker_num.get()).max(1) as usize
     };
     let snap = metrics::Snapshot::read(
         r.stats.shared(),

@@ -133,7 +133,7 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
             Err(e) => warning(&format!("cannot write pid_file [{path}]: {e}")),
         }
     }
-    if settings.needs_manager() {
+    if settings.needs_manager() || !sh.user_processes.borrow().is_empty() {
         return run_manager(sh, server, framing, socket, settings, files, identity);
     }
     if let Some(id) = &identity {
@@ -229,7 +229,15 @@ fn run_loop(
     let peer_rx = ctx
         .stats
         .and_then(|_| sh.peers.borrow().get(ctx.id as usize).map(|p| p.rx));
+    if let Some(fd) = peer_rx {
+        reactor.set_inbox(fd);
+    }
+    let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
+    if task_worker {
+        sh.tasks.borrow_mut().max_request = settings.task_max_request(process::random_u64());
+    }
     let sink = Rc::new(PhpSink {
+        shared: Rc::downgrade(sh),
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
         on_connect: sh.callback("connect").map(Cached::new),
@@ -240,7 +248,7 @@ fn run_loop(
             .borrow()
             .as_ref()
             .map(|z| Cached::new(z.shallow_clone())),
-        max_request: if ctx.stats.is_some() {
+        max_request: if ctx.stats.is_some() && !task_worker {
             settings.worker_max_request(process::random_u64())
         } else {
             0
@@ -263,10 +271,12 @@ fn run_loop(
                 return;
             }
         };
-        let accept = tokio::task::spawn_local(reactor.clone().accept_loop(listener));
+        // Task workers take no connections.
+        let accept =
+            (!task_worker).then(|| tokio::task::spawn_local(reactor.clone().accept_loop(listener)));
+        let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         reactor.publish_health(std::time::Duration::ZERO);
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
-        let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         let sig_task = tokio::task::spawn_local(async move {
@@ -294,9 +304,17 @@ fn run_loop(
                 n.stopping();
             }
         }
-        accept.abort();
         health.abort();
+        if let Some(a) = &accept {
+            a.abort();
+        }
         sig_task.abort();
+        if !ctl.fatal.get() && peer_task.is_some() {
+            settle_tasks(sh, &reactor, ctx, task_worker, settings.max_wait_time).await;
+        }
+        if !ctl.fatal.get() {
+            worker_exit(sh, server, ctx.id, settings.max_wait_time).await;
+        }
         if let Some(t) = &peer_task {
             t.abort();
         }
@@ -348,6 +366,71 @@ fn worker_started(sh: &Shared, reactor: &Reactor, ctx: &WorkerCtx) {
                 )
             };
         }
+    }
+}
+
+/// WorkerExit, as Swoole's `reload_async`: while a stopping worker still has timers, its
+/// loop keeps running them and WorkerExit fires again (every 10 ms here), so the code can
+/// clear them; once none is left, or after `max_wait_time`, the worker goes on to WorkerStop.
+/// Without a WorkerExit callback the timers are simply cleared, as before.
+async fn worker_exit(sh: &Rc<Shared>, server: &Zval, id: i64, limit: std::time::Duration) {
+    if sh.callback("workerexit").is_none() {
+        return;
+    }
+    let until = std::time::Instant::now() + limit;
+    while timer::active() > 0 && std::time::Instant::now() < until {
+        call_simple(sh, server, "workerexit", Some(id));
+        if callback::current().is_some_and(|c| c.fatal.get()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Before a worker stops: nothing it accepted is lost (see `task.rs`). A task worker
+/// stopping for good runs what is still queued for it; one stopping to be replaced leaves the
+/// queue to its replacement. An event worker waits for the results of the tasks it sent.
+/// Both within `max_wait_time`.
+async fn settle_tasks(
+    sh: &Rc<Shared>,
+    reactor: &Reactor,
+    ctx: &WorkerCtx,
+    task_worker: bool,
+    limit: std::time::Duration,
+) {
+    let Some(page) = ctx.stats else {
+        return;
+    };
+    let slot = ctx.id as usize % process::MAX_SLOTS;
+    let shutting_down = page
+        .shutting_down
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if task_worker && !shutting_down {
+        reactor.inbox_hold.set(true);
+        return;
+    }
+    let settled = || {
+        if task_worker {
+            page.tasking[slot].load(std::sync::atomic::Ordering::Relaxed) == 0
+        } else {
+            sh.tasks.borrow().outstanding() == 0
+        }
+    };
+    let until = std::time::Instant::now() + limit;
+    while !settled() && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    if !settled() && !task_worker {
+        log::log(
+            log::LOG_WARNING,
+            '*',
+            ctx.id,
+            &format!(
+                "worker #{} stops with {} task results still outstanding after max_wait_time",
+                ctx.id,
+                sh.tasks.borrow().outstanding()
+            ),
+        );
     }
 }
 
@@ -420,6 +503,15 @@ impl ManagerHooks for PhpManager<'_> {
         unsafe { php_output_flush_all() };
     }
 
+    fn forked(&mut self, id: usize, pid: i32) {
+        if let Some(p) = self.user_process(id) {
+            // Workers forked after it inherit the pid (user processes start first).
+            if let Some(p) = p.extract::<&crate::php::process::Process>() {
+                p.set_pid(pid as i64);
+            }
+        }
+    }
+
     fn run_child(&mut self, id: usize, fire_start: bool, sigmask: libc::sigset_t) -> ! {
         callback::set_current(None);
         timer::forget_inherited();
@@ -434,6 +526,9 @@ impl ManagerHooks for PhpManager<'_> {
                 // SAFETY: leaving the child at once; the manager backs off before retrying.
                 unsafe { libc::_exit(255) };
             }
+        }
+        if let Some(p) = self.user_process(id) {
+            user_process_main(self.sh, &p, id, sigmask);
         }
         let child_socket = match self.socket.try_clone() {
             Ok(s) => s,
@@ -491,6 +586,71 @@ impl ManagerHooks for PhpManager<'_> {
     }
 }
 
+impl PhpManager<'_> {
+    /// The `addProcess()` process in slot `id` (they follow the task workers).
+    fn user_process(&self, id: usize) -> Option<Zval> {
+        let first = (self.sh.worker_num.get() + self.sh.task_worker_num.get()) as usize;
+        id.checked_sub(first).and_then(|i| {
+            self.sh
+                .user_processes
+                .borrow()
+                .get(i)
+                .map(|z| z.shallow_clone())
+        })
+    }
+}
+
+/// A user process forked by the manager: an event loop (so timers work), its callback, then
+/// it waits for SIGTERM (shutdown) unless the callback ended it.
+fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::sigset_t) -> ! {
+    let code = (|| {
+        let p = process.extract::<&crate::php::process::Process>()?;
+        p.become_child();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        let signals = LoopSignals::install(Some(&sigmask)).ok()?;
+        let ctl = Rc::new(LoopCtl::default());
+        callback::set_current(Some(ctl.clone()));
+        sh.worker_id.set(id as i64);
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&rt, async {
+            let sig_ctl = ctl.clone();
+            let sig_task = tokio::task::spawn_local(async move {
+                loop {
+                    match signals.wait().await {
+                        Ok(libc::SIGTERM | libc::SIGINT) | Err(_) => break,
+                        Ok(_) => log::reopen(),
+                    }
+                }
+                sig_ctl.request_stop();
+            });
+            timer::enable(true);
+            let cb = p.callback.shallow_clone();
+            callback::call(&cb, vec![process], &|| {
+                format!("the callback of user process #{id}")
+            });
+            if !ctl.stopping.get() {
+                ctl.stop.notified().await;
+            }
+            sig_task.abort();
+            timer::enable(false);
+        });
+        timer::enable(false);
+        drop(local);
+        drop(rt);
+        callback::set_current(None);
+        Some(if ctl.fatal.get() {
+            255
+        } else {
+            ctl.exit_code.get().unwrap_or(0)
+        })
+    })()
+    .unwrap_or(255);
+    crate::php::process::exit_child(code)
+}
+
 /// The manager: the process that called start() with `worker_num > 1` or `max_request`. It
 /// creates what the workers share, then lets the supervisor fork and watch them; it runs no
 /// event loop.
@@ -504,12 +664,13 @@ fn run_manager(
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
     let n = settings.worker_num as usize;
+    let tw = settings.task.worker_num as usize;
     let now_secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let pages = ServerPages::create(settings.start_session_id, now_secs)?;
-    let peers = (0..n)
+    let peers = (0..n + tw)
         .map(|_| Channel::new())
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(|e| format!("cannot create the worker channels: {e}"))?;
@@ -517,6 +678,7 @@ fn run_manager(
     callback::set_current(Some(ctl.clone()));
     sh.manager_pid.set(process::getpid());
     sh.worker_num.set(n as i64);
+    sh.task_worker_num.set(tw as i64);
     sh.stats_page.set(Some(pages.stats));
     sh.owners.set(Some(pages.owners));
     *sh.peers.borrow_mut() = peers.clone();
@@ -524,6 +686,9 @@ fn run_manager(
 
     let cfg = ManagerConfig {
         workers: n,
+        task_workers: tw,
+        user_processes: sh.user_processes.borrow().len(),
+        channels: peers.clone(),
         max_wait: settings.max_wait_time,
         stats: pages.stats,
     };

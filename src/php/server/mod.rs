@@ -7,6 +7,12 @@
 //! - `info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
 //! - `connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
 //! - `port.rs`: `Swoole\Server\Port` (`$server->ports`).
+//! - `task.rs`: tasks and pipe messages (`task()`, `taskwait()`, `finish()`,
+//!   `sendMessage()`, onTask / onFinish / onPipeMessage).
+
+// Some PHP parameters are spelled as Swoole's (`taskWorkerIndex`) so named arguments work;
+// ext-php-rs takes parameter names from the Rust ones, and its generated code repeats them.
+#![allow(non_snake_case)]
 
 mod connections;
 mod info;
@@ -14,6 +20,7 @@ mod lifecycle;
 mod port;
 mod sink;
 mod state;
+mod task;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -26,10 +33,12 @@ use ext_php_rs::zend::ce;
 
 pub use connections::ConnectionIterator;
 pub use port::Port;
+pub use state::Shared as ServerShared;
 pub use state::{
     SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM, SWOOLE_BASE,
     SWOOLE_PROCESS,
 };
+pub use task::{encode_value, finish_task, unserialize};
 
 use super::callback;
 use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, opt_value, zval_bytes};
@@ -241,6 +250,13 @@ impl Server {
             warning("another Swoole\\Server is already running in this process; only one event loop can run at a time");
             return Ok(false);
         }
+        if sh.settings.borrow().task.worker_num > 0 && sh.callback("task").is_none() {
+            ext_php_rs::error::php_error(
+                &ext_php_rs::flags::ErrorType::Error,
+                "failed to start server. Error: require 'onTask' callback",
+            );
+            return Ok(false);
+        }
         if sh.is_stream() && sh.callback("receive").is_none() {
             ext_php_rs::error::php_error(
                 &ext_php_rs::flags::ErrorType::Error,
@@ -443,10 +459,10 @@ impl Server {
         true
     }
 
-    /// Restarts every worker, one at a time (SIGUSR1 to the manager). Needs `worker_num > 1`.
+    /// Restarts every worker, one at a time (SIGUSR1 to the manager), or only the task
+    /// workers (SIGUSR2). Needs a manager.
     #[php(defaults(only_reload_taskworker = false))]
     pub fn reload(&self, only_reload_taskworker: bool) -> bool {
-        let _ = only_reload_taskworker;
         let manager = self.shared.manager_pid.get();
         if manager > 0 && self.shared.state.get() != State::Running {
             warning_code(errors::PHP_FATAL_ERROR, "server is not running");
@@ -457,8 +473,13 @@ impl Server {
             set_last_error(errors::WRONG_OPERATION);
             return false;
         }
+        let sig = if only_reload_taskworker {
+            libc::SIGUSR2
+        } else {
+            libc::SIGUSR1
+        };
         // SAFETY: kill(2) with the manager's pid (our own pid when called in the manager).
-        unsafe { libc::kill(manager as libc::pid_t, libc::SIGUSR1) == 0 }
+        unsafe { libc::kill(manager as libc::pid_t, sig) == 0 }
     }
 
     /// Stops reading from a connection until `resume()`.
@@ -506,7 +527,11 @@ impl Server {
         }
         let page = self.shared.stats_page.get();
         match page {
-            Some(p) if worker_id >= 0 && worker_id < self.shared.worker_num.get() => {
+            Some(p)
+                if worker_id >= 0
+                    && worker_id
+                        < self.shared.worker_num.get() + self.shared.task_worker_num.get() =>
+            {
                 let pid = p.pids[worker_id as usize % process::MAX_SLOTS]
                     .load(std::sync::atomic::Ordering::Relaxed);
                 if pid > 0 {
@@ -517,6 +542,37 @@ impl Server {
             }
             _ => false_zval(),
         }
+    }
+
+    /// `SWOOLE_WORKER_BUSY` (1), `IDLE` (2) or `EXIT` (3, no process in the slot) for worker
+    /// `$worker_id` (-1: this one, busy since it runs this call). Task workers are busy while
+    /// they run a task; event workers read as idle from another process (not tracked).
+    #[php(defaults(worker_id = -1))]
+    pub fn get_worker_status(&self, worker_id: i64) -> Zval {
+        if self.shared.require_running().is_none() {
+            return false_zval();
+        }
+        let sh = &self.shared;
+        if worker_id == -1 || worker_id == sh.worker_id.get() {
+            return long(1);
+        }
+        let total = sh.worker_num.get() + sh.task_worker_num.get();
+        let Some(page) = sh.stats_page.get() else {
+            return false_zval();
+        };
+        if worker_id < 0 || worker_id >= total {
+            return false_zval();
+        }
+        let slot = worker_id as usize % process::MAX_SLOTS;
+        if page.pids[slot].load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            return long(3);
+        }
+        if sh.is_task_worker_id(worker_id)
+            && page.in_flight[slot].load(std::sync::atomic::Ordering::Relaxed) != 0
+        {
+            return long(1);
+        }
+        long(2)
     }
 
     #[php(getter, name = "setting")]
@@ -584,7 +640,70 @@ impl Server {
 
     #[php(getter, name = "taskworker")]
     pub fn prop_taskworker(&self) -> bool {
-        false
+        self.shared.reactor().is_some() && self.shared.is_task_worker()
+    }
+
+    /// Hands `$data` to a task worker (an idle one with `$dstWorkerId` -1); its result
+    /// reaches `$finishCallback` or onFinish in this worker. Returns the task id (may be 0).
+    #[php(optional = "taskWorkerIndex", defaults(taskWorkerIndex = -1))]
+    pub fn task(&self, data: &Zval, taskWorkerIndex: i64, finishCallback: Option<&Zval>) -> Zval {
+        task::task(&self.shared, data, taskWorkerIndex, finishCallback)
+    }
+
+    /// Sends a task and blocks this worker until its result (returned) or the timeout
+    /// (false). Other messages arriving meanwhile are kept for later.
+    #[php(defaults(timeout = 0.5, taskWorkerIndex = -1))]
+    pub fn taskwait(&self, data: &Zval, timeout: f64, taskWorkerIndex: i64) -> Zval {
+        task::taskwait(&self.shared, data, timeout, taskWorkerIndex)
+    }
+
+    /// Sends every task and blocks until all results arrived or the timeout; the results
+    /// are keyed like `$tasks`, timed-out ones missing.
+    #[php(defaults(timeout = 0.5))]
+    pub fn task_wait_multi(&self, tasks: &ZendHashTable, timeout: f64) -> Zval {
+        task::task_wait_multi(&self.shared, tasks, timeout)
+    }
+
+    /// Needs coroutines, which swoole-rs does not have yet.
+    #[php(defaults(timeout = 0.5))]
+    pub fn task_co(&self, tasks: &ZendHashTable, timeout: f64) -> PhpResult<Zval> {
+        let _ = (tasks, timeout);
+        Err(PhpException::new(
+            "Swoole\\Server::taskCo() needs coroutines, which swoole-rs does not implement yet; use taskWaitMulti() instead".into(),
+            0,
+            ce::error(),
+        ))
+    }
+
+    /// Adds a user process: the manager starts it before the workers, restarts it when it
+    /// dies and stops it at shutdown. Returns its index among the added processes.
+    pub fn add_process(&self, process: &Zval) -> Zval {
+        let sh = &self.shared;
+        if sh.state.get() != State::Created {
+            warning("server is running, unable to add process");
+            return false_zval();
+        }
+        let Some(p) = process.extract::<&crate::php::process::Process>() else {
+            warning("the process must be a Swoole\\Process");
+            return false_zval();
+        };
+        if p.added.replace(true) {
+            warning("this process has already been added");
+            return false_zval();
+        }
+        let mut list = sh.user_processes.borrow_mut();
+        list.push(process.shallow_clone());
+        long(list.len() as i64 - 1)
+    }
+
+    /// In a task worker: sends the result of the task being run.
+    pub fn finish(&self, data: &Zval) -> bool {
+        task::finish(&self.shared, data)
+    }
+
+    /// Delivers `$message` to onPipeMessage in worker `$dst_worker_id` (event or task).
+    pub fn send_message(&self, message: &Zval, dst_worker_id: i64) -> bool {
+        task::send_message(&self.shared, message, dst_worker_id)
     }
 
     #[php(getter, name = "connections")]
@@ -627,6 +746,10 @@ impl Server {
                 stats_page: Cell::new(None),
                 owners: Cell::new(None),
                 peers: RefCell::new(Vec::new()),
+                task_worker_num: Cell::new(0),
+                tasks: RefCell::new(Default::default()),
+                current_task: Cell::new(None),
+                user_processes: RefCell::new(Vec::new()),
             }),
         }
     }

@@ -14,6 +14,7 @@ use crate::process::MAX_SLOTS;
 
 /// The PHP side of the reactor: turns reactor events into callback calls.
 pub(super) struct PhpSink {
+    pub(super) shared: std::rc::Weak<Shared>,
     pub(super) server: Zval,
     pub(super) reactor: std::rc::Weak<Reactor>,
     pub(super) on_connect: Option<Cached>,
@@ -102,6 +103,12 @@ impl EventSink for PhpSink {
         warning(message);
     }
 
+    fn on_message(&self, header: crate::process::channel::Header, payload: &[u8]) {
+        if let Some(sh) = self.shared.upgrade() {
+            super::task::on_message(&sh, &self.server, header, payload);
+        }
+    }
+
     fn custom_length(&self, id: u64, buffered: &[u8]) -> i64 {
         let Some(cb) = &self.length_func else {
             return -1;
@@ -121,6 +128,7 @@ fn event_title(event: &str) -> String {
         ("shutdown", "onShutdown"),
         ("workerstart", "onWorkerStart"),
         ("workerstop", "onWorkerStop"),
+        ("workerexit", "onWorkerExit"),
         ("managerstart", "onManagerStart"),
         ("managerstop", "onManagerStop"),
     ];

@@ -84,6 +84,14 @@ pub struct Shared {
     pub(super) owners: Cell<Option<&'static Owners>>,
     /// One datagram channel per worker slot, for forwarded `send()`/`close()`.
     pub(super) peers: RefCell<Vec<Channel>>,
+    /// `task_worker_num` while the manager runs (task workers follow the event workers).
+    pub(super) task_worker_num: Cell<i64>,
+    /// This process's tasks: ids, results awaited, expired taskwaits.
+    pub(super) tasks: RefCell<super::task::TaskState>,
+    /// In a task worker, inside onTask: the task it runs.
+    pub(super) current_task: Cell<Option<super::task::Running>>,
+    /// `addProcess()`: the `Swoole\Process` objects the manager runs.
+    pub(super) user_processes: RefCell<Vec<Zval>>,
 }
 
 impl Shared {
@@ -133,6 +141,11 @@ impl Shared {
             Some(page) => page.connection_num() as usize,
             None => r.sessions.borrow().len(),
         }
+    }
+
+    /// Whether worker `id` is a task worker (they follow the event workers).
+    pub(super) fn is_task_worker_id(&self, id: i64) -> bool {
+        self.task_worker_num.get() > 0 && id >= self.worker_num.get()
     }
 
     pub(super) fn reactor(&self) -> Option<Rc<Reactor>> {

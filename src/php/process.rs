@@ -1,0 +1,325 @@
+//! `Swoole\Process`: what server users call. A process runs a callback in a forked child,
+//! with a socket pair between parent and child (`write()`/`read()` on both sides). Started by
+//! hand with `start()` (outside a running server: forking a process that runs an event loop
+//! is not safe), or handed to `$server->addProcess()`, where the manager starts it before the
+//! workers, restarts it with the workers' back-off when it dies and stops it at shutdown; in
+//! that case it runs an event loop, so timers work inside it.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::os::fd::RawFd;
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendClassObject, Zval};
+use ext_php_rs::zend::ce;
+
+use super::callback;
+use super::convert::{bytes_zval, false_zval, zval_bytes};
+use super::errors::warning;
+
+/// One user process.
+#[php_class]
+#[php(name = "Swoole\\Process")]
+pub struct Process {
+    pub(crate) callback: Zval,
+    /// (parent end, child end); None with `$pipe_type` 0.
+    pipe: Option<(RawFd, RawFd)>,
+    pid: Cell<i64>,
+    /// This object is the child's own (its callback runs here).
+    in_child: Cell<bool>,
+    /// Handed to a server with addProcess().
+    pub(crate) added: Cell<bool>,
+}
+
+extern "C" {
+    fn php_output_end_all();
+    fn php_output_flush_all();
+}
+
+/// Flushes PHP's output and leaves without PHP's shutdown (the parent owns the script).
+pub(crate) fn exit_child(code: i32) -> ! {
+    // SAFETY: flushing output layers and stdio on the PHP thread, then leaving at once.
+    unsafe {
+        php_output_end_all();
+        php_output_flush_all();
+        libc::fflush(std::ptr::null_mut());
+        libc::_exit(code)
+    }
+}
+
+impl Process {
+    fn my_end(&self) -> Option<RawFd> {
+        self.pipe
+            .map(|(p, c)| if self.in_child.get() { c } else { p })
+    }
+
+    /// In the child, before its callback: it is the child's object now.
+    pub(crate) fn become_child(&self) {
+        self.in_child.set(true);
+        self.pid.set(crate::process::getpid());
+    }
+
+    pub(crate) fn set_pid(&self, pid: i64) {
+        self.pid.set(pid);
+    }
+}
+
+#[php_impl]
+impl Process {
+    #[php(defaults(
+        redirect_stdin_and_stdout = false,
+        pipe_type = 2,
+        enable_coroutine = false
+    ))]
+    pub fn __construct(
+        callback: &Zval,
+        redirect_stdin_and_stdout: bool,
+        pipe_type: i64,
+        enable_coroutine: bool,
+    ) -> PhpResult<Self> {
+        let _ = enable_coroutine;
+        if !callback.is_callable() {
+            return Err(PhpException::new(
+                "Swoole\\Process::__construct(): Argument #1 ($callback) must be a valid callback"
+                    .into(),
+                0,
+                ce::type_error(),
+            ));
+        }
+        if redirect_stdin_and_stdout {
+            return Err(PhpException::new(
+                "Swoole\\Process: redirect_stdin_and_stdout is not supported by swoole-rs yet"
+                    .into(),
+                0,
+                ce::error(),
+            ));
+        }
+        let kind = match pipe_type {
+            0 => None,
+            1 => Some(libc::SOCK_STREAM),
+            2 => Some(libc::SOCK_DGRAM),
+            _ => {
+                return Err(PhpException::new(
+                    format!("Swoole\\Process::__construct(): invalid pipe_type {pipe_type}"),
+                    0,
+                    ce::value_error(),
+                ))
+            }
+        };
+        let pipe = match kind {
+            None => None,
+            Some(k) => {
+                let mut fds = [0; 2];
+                // SAFETY: fds is a valid 2-element array.
+                if unsafe { libc::socketpair(libc::AF_UNIX, k, 0, fds.as_mut_ptr()) } != 0 {
+                    return Err(PhpException::new(
+                        format!(
+                            "Swoole\\Process: socketpair() failed: {}",
+                            std::io::Error::last_os_error()
+                        ),
+                        0,
+                        ce::error(),
+                    ));
+                }
+                Some((fds[0], fds[1]))
+            }
+        };
+        Ok(Process {
+            callback: callback.shallow_clone(),
+            pipe,
+            pid: Cell::new(0),
+            in_child: Cell::new(false),
+            added: Cell::new(false),
+        })
+    }
+
+    /// Forks and runs the callback in the child (which exits when it returns); the child's
+    /// pid here. Not inside a running server (use `$server->addProcess()` there).
+    pub fn start(self_: &mut ZendClassObject<Process>) -> Zval {
+        if callback::current().is_some() {
+            warning("Swoole\\Process->start() cannot be used inside a running server: forking a process that runs an event loop is unsafe; use Server->addProcess() before start()");
+            return false_zval();
+        }
+        if self_.pid.get() > 0 && !self_.in_child.get() {
+            warning("process has already been started");
+            return false_zval();
+        }
+        // SAFETY: flushing PHP's output so the child does not write it again.
+        unsafe { php_output_flush_all() };
+        // SAFETY: no runtime and no other thread exist (checked above: no server runs here).
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            warning(&format!(
+                "fork() failed: {}",
+                std::io::Error::last_os_error()
+            ));
+            return false_zval();
+        }
+        if pid == 0 {
+            self_.become_child();
+            let cb = self_.callback.shallow_clone();
+            let mut me = Zval::new();
+            me.set_object(self_.get_mut_zend_obj());
+            callback::call(&cb, vec![&me], &|| "Swoole\\Process callback".to_string());
+            exit_child(0);
+        }
+        self_.pid.set(pid as i64);
+        let mut z = Zval::new();
+        z.set_long(pid as i64);
+        z
+    }
+
+    /// Writes to the pipe (parent → child, or child → parent); the bytes written or false.
+    pub fn write(&self, data: &Zval) -> Zval {
+        let Some(fd) = self.my_end() else {
+            warning("no pipe: the process was created with pipe_type 0");
+            return false_zval();
+        };
+        let Some(b) = zval_bytes(data) else {
+            warning("the data must be a string");
+            return false_zval();
+        };
+        // SAFETY: writing a valid buffer to our socket.
+        let n = unsafe { libc::send(fd, b.as_ptr().cast(), b.len(), libc::MSG_NOSIGNAL) };
+        if n < 0 {
+            warning(&format!(
+                "write() failed: {}",
+                std::io::Error::last_os_error()
+            ));
+            return false_zval();
+        }
+        let mut z = Zval::new();
+        z.set_long(n as i64);
+        z
+    }
+
+    /// Blocks until something arrives on the pipe; at most `$size` bytes, or false.
+    #[php(defaults(size = 8192))]
+    pub fn read(&self, size: i64) -> Zval {
+        let Some(fd) = self.my_end() else {
+            warning("no pipe: the process was created with pipe_type 0");
+            return false_zval();
+        };
+        let mut buf = vec![0u8; size.clamp(1, 64 << 20) as usize];
+        loop {
+            // SAFETY: receiving into a valid buffer from our socket.
+            let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+            if n >= 0 {
+                return bytes_zval(&buf[..n as usize]);
+            }
+            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return false_zval();
+            }
+        }
+    }
+
+    /// Needs coroutines (a `Swoole\Coroutine\Socket`), which swoole-rs does not have yet.
+    pub fn export_socket(&self) -> PhpResult<Zval> {
+        Err(PhpException::new(
+            "Swoole\\Process->exportSocket() needs coroutines, which swoole-rs does not implement yet; use write()/read()".into(),
+            0,
+            ce::error(),
+        ))
+    }
+
+    /// Sets the process name (as `ps` and `top` show it).
+    pub fn name(&self, process_name: &str) -> bool {
+        let Ok(c) = std::ffi::CString::new(process_name) else {
+            return false;
+        };
+        // SAFETY: PR_SET_NAME with a NUL-terminated string (truncated to 15 bytes by the kernel).
+        unsafe { libc::prctl(libc::PR_SET_NAME, c.as_ptr()) == 0 }
+    }
+
+    /// In the child: ends it with `$exit_code` (output flushed, no PHP shutdown).
+    #[php(defaults(exit_code = 0))]
+    pub fn exit(&self, exit_code: i64) -> bool {
+        if !self.in_child.get() {
+            warning("Swoole\\Process->exit() can only be used in the child process");
+            return false;
+        }
+        exit_child(exit_code as i32)
+    }
+
+    #[php(getter, name = "pid")]
+    pub fn prop_pid(&self) -> i64 {
+        self.pid.get()
+    }
+
+    #[php(getter, name = "pipe")]
+    pub fn prop_pipe(&self) -> i64 {
+        self.my_end().map_or(-1, |fd| fd as i64)
+    }
+
+    /// `kill(2)`; signal 0 checks that the process exists.
+    #[php(defaults(signal_no = 15))]
+    pub fn kill(pid: i64, signal_no: i64) -> bool {
+        // SAFETY: kill(2) has no memory preconditions.
+        unsafe { libc::kill(pid as libc::pid_t, signal_no as libc::c_int) == 0 }
+    }
+
+    /// Reaps one exited child: `['pid' => …, 'code' => …, 'signal' => …]`, or false.
+    #[php(defaults(blocking = true))]
+    pub fn wait(blocking: bool) -> Zval {
+        let mut status = 0;
+        let flags = if blocking { 0 } else { libc::WNOHANG };
+        let pid = loop {
+            // SAFETY: waitpid on any child with a valid status pointer.
+            let r = unsafe { libc::waitpid(-1, &mut status, flags) };
+            if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            break r;
+        };
+        if pid <= 0 {
+            return false_zval();
+        }
+        let st = crate::process::supervisor::ExitStatus::from_wait(status);
+        let mut m = HashMap::new();
+        m.insert("pid", pid as i64);
+        m.insert("code", st.code as i64);
+        m.insert("signal", st.signal as i64);
+        let mut a = ext_php_rs::types::ZendHashTable::new();
+        for k in ["pid", "code", "signal"] {
+            let _ = a.insert(k, m[k]);
+        }
+        let mut z = Zval::new();
+        z.set_hashtable(a);
+        z
+    }
+
+    /// Signal callbacks need an event loop outside a server process; swoole-rs handles
+    /// SIGTERM/SIGINT itself and does not dispatch others to PHP yet.
+    #[php(optional = "callback")]
+    pub fn signal(signal_no: i64, callback: Option<&Zval>) -> bool {
+        let _ = callback;
+        warning(&format!(
+            "Swoole\\Process::signal({signal_no}) is not supported by swoole-rs yet: PHP signal callbacks need an event loop"
+        ));
+        false
+    }
+
+    /// `setitimer(ITIMER_REAL)` (0 stops it). Without a `signal()` callback (not supported
+    /// yet) SIGALRM ends the process, so this only clears timers for now.
+    #[php(defaults(r#type = 0))]
+    pub fn alarm(usec: i64, r#type: i64) -> bool {
+        let _ = r#type;
+        if usec != 0 {
+            warning("Swoole\\Process::alarm() needs Process::signal(SIGALRM, …), which swoole-rs does not support yet");
+            return false;
+        }
+        let t = libc::itimerval {
+            it_interval: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+        };
+        // SAFETY: setitimer with a valid value and no old-value pointer.
+        unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) == 0 }
+    }
+}
