@@ -1,9 +1,12 @@
 //! The PHP surface: classes, functions and constants registered by the `swoole` module.
 //! Thin on purpose: it converts arguments, raises Swoole's warnings and delegates.
 
+pub mod atomic;
 pub mod callback;
 pub mod errors;
+pub mod lock;
 pub mod server;
+pub mod table;
 pub mod timer;
 
 /// Constants with the values of Swoole 6.1.7 (reference §1 and §7).
@@ -53,6 +56,9 @@ pub const INT_CONSTANTS: &[(&str, i64)] = &[
     ("SWOOLE_MAJOR_VERSION", 6),
     ("SWOOLE_MINOR_VERSION", 1),
     ("SWOOLE_RELEASE_VERSION", 7),
+    ("SWOOLE_MUTEX", lock::SWOOLE_MUTEX),
+    ("SWOOLE_RWLOCK", lock::SWOOLE_RWLOCK),
+    ("SWOOLE_SPINLOCK", lock::SWOOLE_SPINLOCK),
 ];
 
 /// The Swoole version whose API this extension implements.

@@ -166,7 +166,7 @@ impl Shared {
     }
 }
 
-fn swoole_exception(msg: String, code: i64) -> PhpException {
+pub(crate) fn swoole_exception(msg: String, code: i64) -> PhpException {
     PhpException::new(msg, code as i32, swoole_exception_ce())
 }
 
