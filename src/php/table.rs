@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use ext_php_rs::zend::ce;
 
 use super::errors::warning;
@@ -198,29 +198,33 @@ impl Table {
         }
         let key = cut_key(&key);
         let schema = t.schema();
-        let mut owned: Vec<(usize, Cow<[u8]>)> = Vec::new();
-        let mut values: Vec<(usize, Value)> = Vec::with_capacity(value.len());
-        for (k, v) in value.iter() {
-            let idx = match &k {
-                ArrayKey::Long(i) => schema.index(i.to_string().as_bytes()),
-                ArrayKey::String(s) => schema.index(s.as_bytes()),
-                ArrayKey::Str(s) => schema.index(s.as_bytes()),
-                ArrayKey::ZendString(s) => schema.index(s.as_bytes()),
+        // One hash lookup per column (keys naming no column are ignored, as Swoole does):
+        // no allocation unless a value needs converting to a string.
+        let mut owned: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut values: Vec<(usize, Value)> = Vec::with_capacity(schema.columns().len());
+        for (idx, c) in schema.columns().iter().enumerate() {
+            let Some(v) = value.get(c.name.as_str()) else {
+                continue;
             };
-            // Swoole ignores keys that name no column.
-            let Some(idx) = idx else { continue };
-            let c = &schema.columns()[idx];
             match c.ty {
                 ColumnType::Int => values.push((idx, Value::Int(v.coerce_to_long().unwrap_or(0)))),
                 ColumnType::Float => {
                     values.push((idx, Value::Float(v.coerce_to_double().unwrap_or(0.0))))
                 }
                 ColumnType::String => {
-                    let s = match v.zend_str() {
-                        Some(s) => Cow::Borrowed(s.as_bytes()),
-                        None => Cow::Owned(v.coerce_to_string().unwrap_or_default().into_bytes()),
+                    let len = match v.zend_str() {
+                        Some(s) => {
+                            values.push((idx, Value::Str(s.as_bytes())));
+                            s.len()
+                        }
+                        None => {
+                            let s = v.coerce_to_string().unwrap_or_default().into_bytes();
+                            let n = s.len();
+                            owned.push((idx, s));
+                            n
+                        }
                     };
-                    if s.len() > c.size {
+                    if len > c.size {
                         crate::process::log(
                             crate::process::LOG_WARNING,
                             '*',
@@ -232,7 +236,6 @@ impl Table {
                             ),
                         );
                     }
-                    owned.push((idx, s));
                 }
             }
         }
