@@ -14,10 +14,17 @@
 //!   reload, shutdown, `max_request` recycling) and `daemonize`/`pid_file` are in
 //!   `php::server`, since they call PHP callbacks or run before the workers exist.
 //! - [`php`]: the ext-php-rs surface: `Swoole\Server`, `Swoole\Timer`,
-//!   `Swoole\Connection\Iterator`, `Swoole\Exception`, constants and functions. It converts
+//!   `Swoole\Connection\Iterator`, `Swoole\Exception`, `Swoole\Table`, `Swoole\Atomic`,
+//!   `Swoole\Atomic\Long`, `Swoole\Lock`, constants and functions. It converts
 //!   arguments, raises Swoole's warnings and calls user callbacks with the failure policy
 //!   described in `php::callback`.
 //! - [`options`]: `set()` option parsing and validation, PHP-free so it is unit-tested.
+//! - [`shm`]: memory shared by the processes of a server, PHP-free:
+//!   - `shm/mapping.rs`: the anonymous `MAP_SHARED` mapping and the `ShmSafe` rule;
+//!   - `shm/lock.rs`: owner-pid futex locks (mutex, rwlock) a dead owner cannot wedge;
+//!   - `shm/atomic.rs`: the 32-bit (futex wait/wakeup) and 64-bit counters;
+//!   - `shm/table.rs`: `Swoole\Table`'s storage (buckets, conflict pool, seqlock rows);
+//!     its PHP class is `php/table.rs`, beside `php/atomic.rs` and `php/lock.rs`.
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With

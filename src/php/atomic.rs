@@ -18,8 +18,13 @@ pub(crate) struct Shared<T> {
 
 impl<T: ShmSafe> Shared<T> {
     pub(crate) fn new() -> PhpResult<Self> {
-        let map = Mapping::new(std::mem::size_of::<T>())
-            .map_err(|e| PhpException::new(format!("unable to allocate memory: {e}"), 0, ce::exception()))?;
+        let map = Mapping::new(std::mem::size_of::<T>()).map_err(|e| {
+            PhpException::new(
+                format!("unable to allocate memory: {e}"),
+                0,
+                ce::exception(),
+            )
+        })?;
         Ok(Shared {
             map,
             _t: std::marker::PhantomData,

@@ -194,7 +194,10 @@ impl Table {
         let t = self.live()?;
         let key = key_bytes(key);
         if key.len() > KEY_MAX {
-            warning(&format!("key[{}] is too long", String::from_utf8_lossy(&key)));
+            warning(&format!(
+                "key[{}] is too long",
+                String::from_utf8_lossy(&key)
+            ));
         }
         let key = cut_key(&key);
         let schema = t.schema();

@@ -362,8 +362,7 @@ impl RwLock {
         }
         let me = my_pid();
         for r in &self.readers {
-            if r
-                .compare_exchange(me, 0, Ordering::Release, Ordering::Relaxed)
+            if r.compare_exchange(me, 0, Ordering::Release, Ordering::Relaxed)
                 .is_ok()
             {
                 self.generation.fetch_add(1, Ordering::Release);
@@ -376,9 +375,7 @@ impl RwLock {
 
     fn holds_read(&self) -> bool {
         let me = my_pid();
-        self.readers
-            .iter()
-            .any(|r| r.load(Ordering::Relaxed) == me)
+        self.readers.iter().any(|r| r.load(Ordering::Relaxed) == me)
     }
 
     fn claim_slot(&self) -> bool {
@@ -484,7 +481,10 @@ mod tests {
         unsafe { libc::kill(child, libc::SIGKILL) };
         // Not reaped yet: a zombie must count as dead too.
         std::thread::sleep(Duration::from_millis(50));
-        assert_eq!(l.lock(Some(Duration::from_secs(5)), 10), Ok(Acquired::Recovered));
+        assert_eq!(
+            l.lock(Some(Duration::from_secs(5)), 10),
+            Ok(Acquired::Recovered)
+        );
         assert!(l.unlock());
         reap(child);
     }
@@ -549,7 +549,10 @@ mod tests {
         // SAFETY: killing our own child.
         unsafe { libc::kill(child, libc::SIGKILL) };
         reap(child);
-        assert_eq!(l.write(Some(Duration::from_secs(5)), 10), Ok(Acquired::Clean));
+        assert_eq!(
+            l.write(Some(Duration::from_secs(5)), 10),
+            Ok(Acquired::Clean)
+        );
         assert!(l.unlock());
     }
 
