@@ -9,7 +9,11 @@
 //! - `codec.rs`: TCP framing (§5: raw, `open_eof_check`, `open_eof_split`, `open_length_check`
 //!   with every `package_length_type`, `package_length_func`, `package_max_length`). Pure.
 //! - `options.rs`: `set()` parsing and validation (§4), defaults, derived values. Pure.
-//! - `shm/`: memory shared between the processes of a server ([`shm::Mapping`], `ShmSafe`).
+//! - `shm/`: memory shared by the processes of a server, PHP-free:
+//!   - `shm/mapping.rs`: the anonymous `MAP_SHARED` mapping and the `ShmSafe` rule;
+//!   - `shm/lock.rs`: owner-pid futex locks (mutex, rwlock) a dead owner cannot wedge;
+//!   - `shm/atomic.rs`: the 32-bit (futex wait/wakeup) and 64-bit counters;
+//!   - `shm/table.rs`: `Swoole\Table`'s storage (buckets, conflict pool, seqlock rows).
 //! - `net/mod.rs`: the reactor's contract (`EventSink`), its error codes and clock.
 //!   - `net/listener.rs`: bind (constructor, §1), listen, accept: TCP, TCP6, unix stream.
 //!   - `net/conn.rs`: one session: socket, output queue, times, exactly-one-onClose flags.
@@ -47,6 +51,8 @@
 //!   - `php/exception.rs`: `Swoole\Exception`.
 //!   - `php/timer.rs`: `Swoole\Timer` and `swoole_timer_*`.
 //!   - `php/process_name.rs`: `swoole_set_process_name()`.
+//!   - `php/table.rs`, `php/atomic.rs`, `php/lock.rs`: `Swoole\Table`, `Swoole\Atomic`
+//!     (and `Atomic\Long`), `Swoole\Lock` over the `shm` storage.
 //!
 //! Threading: PHP (NTS) is single-threaded and every Zend call happens on the PHP thread. The
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With
@@ -116,6 +122,10 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<php::process::Process>()
         .class::<php::server::ConnectionIterator>()
         .class::<php::timer::Timer>()
+        .class::<php::table::Table>()
+        .class::<php::atomic::Atomic>()
+        .class::<php::atomic::AtomicLong>()
+        .class::<php::lock::Lock>()
         .constant(("SWOOLE_VERSION", php::SWOOLE_VERSION, &[]))
         .constant(("SWOOLE_EXTRA_VERSION", "", &[]))
         .constant(("SWOOLE_DEBUG", false, &[]))

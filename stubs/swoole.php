@@ -250,6 +250,96 @@ namespace Swoole {
     }
 }
 
+namespace Swoole {
+    /**
+     * A fixed-size hash table in shared memory. Declare columns, call create() before
+     * Server::start(), and every worker reads and writes the same rows. Rows are locked per
+     * bucket with locks a dead process cannot wedge; readers never see a half-written row.
+     */
+    class Table implements \Iterator, \Countable
+    {
+        public const TYPE_INT = 1;
+        public const TYPE_FLOAT = 2;
+        public const TYPE_STRING = 3;
+        /** @var int|null Rows in the hash after create() (rounded up), null before. */
+        public $size;
+        /** @var int|null Bytes of shared memory mapped by create(), null before. */
+        public $memorySize;
+
+        /** $table_size is rounded up to a power of two, at least 64. */
+        public function __construct(int $table_size, float $conflict_proportion = 0.2) {}
+        /** $size: bytes a TYPE_STRING column holds (longer values are cut and logged). */
+        public function column(string $name, int $type, int $size = 0): bool {}
+        public function create(): bool {}
+        public function destroy(): bool {}
+        /** Keys longer than 63 bytes are cut with a warning; false (and a warning) when full. */
+        public function set(string $key, array $value): bool {}
+        public function get(string $key, ?string $field = null): array|string|int|float|false {}
+        public function count(): int {}
+        public function del(string $key): bool {}
+        public function delete(string $key): bool {}
+        public function exists(string $key): bool {}
+        public function exist(string $key): bool {}
+        public function incr(string $key, string $column, int|float $incrby = 1): int|float|false {}
+        public function decr(string $key, string $column, int|float $incrby = 1): int|float|false {}
+        public function getSize(): int {}
+        public function getMemorySize(): int {}
+        /** Swoole's counters plus recovered_locks (row locks taken over from dead processes). */
+        public function stats(): array|false {}
+        public function rewind(): void {}
+        public function valid(): bool {}
+        public function next(): void {}
+        public function current(): mixed {}
+        public function key(): mixed {}
+    }
+
+    /** An unsigned 32-bit counter shared by every process forked after it was made. */
+    class Atomic
+    {
+        public function __construct(int $value = 0) {}
+        public function add(int $add_value = 1): int {}
+        public function sub(int $sub_value = 1): int {}
+        public function get(): int {}
+        public function set(int $value): void {}
+        /** Futex wait: true when woken by wakeup(), false on timeout; negative: forever. */
+        public function wait(float $timeout = 1.0): bool {}
+        public function wakeup(int $count = 1): bool {}
+        public function cmpset(int $cmp_value, int $new_value): bool {}
+    }
+
+    /**
+     * A process-shared lock. A process that dies holding it does not wedge the others: the
+     * next waiter takes it over within about 20 ms.
+     */
+    class Lock
+    {
+        public const MUTEX = 3;
+        public const RWLOCK = 1;
+        public const SPINLOCK = 5;
+        /** errno of the last failed lock(): EBUSY (LOCK_NB), ETIMEDOUT, EDEADLK. */
+        public int $errCode = 0;
+
+        /** @throws Exception for an unknown type. */
+        public function __construct(int $type = SWOOLE_MUTEX) {}
+        /** LOCK_EX, LOCK_SH (read lock on an RWLOCK), | LOCK_NB to try; $timeout seconds if > 0. */
+        public function lock(int $operation = LOCK_EX, float $timeout = -1): bool {}
+        public function unlock(): bool {}
+    }
+}
+
+namespace Swoole\Atomic {
+    /** A signed 64-bit counter shared by every process forked after it was made. */
+    class Long
+    {
+        public function __construct(int $value = 0) {}
+        public function add(int $add_value = 1): int {}
+        public function sub(int $sub_value = 1): int {}
+        public function get(): int {}
+        public function set(int $value): void {}
+        public function cmpset(int $cmp_value, int $new_value): bool {}
+    }
+}
+
 namespace {
     function swoole_last_error(): int {}
     function swoole_errno(): int {}
@@ -320,6 +410,9 @@ namespace {
     const SWOOLE_MAJOR_VERSION = 6;
     const SWOOLE_MINOR_VERSION = 1;
     const SWOOLE_RELEASE_VERSION = 7;
+    const SWOOLE_MUTEX = 3;
+    const SWOOLE_RWLOCK = 1;
+    const SWOOLE_SPINLOCK = 5;
     const SWOOLE_ERROR_MALLOC_FAIL = 501;
     const SWOOLE_ERROR_SYSTEM_CALL_FAIL = 502;
     const SWOOLE_ERROR_PHP_FATAL_ERROR = 503;

@@ -1,13 +1,16 @@
 //! The PHP surface: classes, functions and constants registered by the `swoole` module.
 //! Thin on purpose: it converts arguments, raises Swoole's warnings and delegates.
 
+pub mod atomic;
 pub mod callback;
 pub mod convert;
 pub mod errors;
 pub mod exception;
+pub mod lock;
 pub mod process;
 pub mod process_name;
 pub mod server;
+pub mod table;
 pub mod task;
 pub mod timer;
 
@@ -63,6 +66,9 @@ pub const INT_CONSTANTS: &[(&str, i64)] = &[
     ("SWOOLE_MAJOR_VERSION", 6),
     ("SWOOLE_MINOR_VERSION", 1),
     ("SWOOLE_RELEASE_VERSION", 7),
+    ("SWOOLE_MUTEX", lock::SWOOLE_MUTEX),
+    ("SWOOLE_RWLOCK", lock::SWOOLE_RWLOCK),
+    ("SWOOLE_SPINLOCK", lock::SWOOLE_SPINLOCK),
 ];
 
 /// The Swoole version whose API this extension implements.

@@ -12,6 +12,11 @@ use std::ptr::NonNull;
 /// and concurrent access from other processes through `&Self` is sound.
 pub unsafe trait ShmSafe: Sync {}
 
+// SAFETY: plain atomics; zero is a valid value.
+unsafe impl ShmSafe for std::sync::atomic::AtomicU32 {}
+// SAFETY: plain atomics; zero is a valid value.
+unsafe impl ShmSafe for std::sync::atomic::AtomicU64 {}
+
 /// An anonymous `MAP_SHARED` mapping, zero-filled by the kernel. Children forked after it
 /// was made share it; the process that made it unmaps it on drop (children that leave with
 /// `_exit` never drop it, so the parent's copy outlives them).

@@ -5,6 +5,9 @@
 //! no sockets. The process layer keeps its pages here (session counter, stats, owner table);
 //! `Swoole\Table`, `Swoole\Atomic` and `Swoole\Lock` keep their storage here too.
 
+pub mod atomic;
+pub mod lock;
 mod mapping;
+pub mod table;
 
 pub use mapping::{Mapping, ShmSafe};
