@@ -408,25 +408,8 @@ impl RwLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shm::testing::{fork_child, reap};
     use crate::shm::Mapping;
-
-    fn fork_child(f: impl FnOnce()) -> libc::pid_t {
-        // SAFETY: the child only touches shared atomics and leaves with _exit.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            f();
-            // SAFETY: leave without running the harness's destructors.
-            unsafe { libc::_exit(0) };
-        }
-        pid
-    }
-
-    fn reap(pid: libc::pid_t) -> i32 {
-        let mut st = 0;
-        // SAFETY: waiting for our own child.
-        unsafe { libc::waitpid(pid, &mut st, 0) };
-        st
-    }
 
     #[test]
     fn lock_unlock_try_and_self_deadlock() {

@@ -11,3 +11,6 @@ mod mapping;
 pub mod table;
 
 pub use mapping::{Mapping, ShmSafe};
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -732,6 +732,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shm::testing::{fork_child, reap};
     use std::time::Duration;
 
     fn schema() -> Schema {
@@ -851,24 +852,6 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), 50);
-    }
-
-    fn fork_child(f: impl FnOnce()) -> libc::pid_t {
-        // SAFETY: the child only uses the shared table and leaves with _exit.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            f();
-            // SAFETY: leave without the harness's destructors.
-            unsafe { libc::_exit(0) };
-        }
-        pid
-    }
-
-    fn reap(pid: libc::pid_t) -> i32 {
-        let mut st = 0;
-        // SAFETY: our own child.
-        unsafe { libc::waitpid(pid, &mut st, 0) };
-        st
     }
 
     #[test]

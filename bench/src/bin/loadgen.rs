@@ -502,6 +502,24 @@ async fn run_churn(a: &Args, addr: &str) -> (Shared, f64) {
     (stats, a.duration)
 }
 
+/// Sends one request on `s` and reads until its whole reply (`size` payload bytes) is back.
+async fn ping_once(s: &mut TcpStream, msg: &[u8], size: usize) -> std::io::Result<()> {
+    s.write_all(msg).await?;
+    let mut buf = vec![0u8; size + 64];
+    let mut p = ReplyParser::default();
+    while p.payload < size as u64 {
+        let n = s.read(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "eof"));
+        }
+        p.feed(&buf[..n]);
+        if p.malformed {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed"));
+        }
+    }
+    Ok(())
+}
+
 async fn run_idle(a: &Args, addr: &str) -> (Shared, f64) {
     let limit = raise_nofile();
     if limit < a.conns as u64 + 64 {
@@ -525,23 +543,7 @@ async fn run_idle(a: &Args, addr: &str) -> (Shared, f64) {
         let msg = msg.clone();
         set.spawn_local(async move {
             let t0 = Instant::now();
-            let r = tokio::time::timeout(IO_TIMEOUT, async {
-                s.write_all(&msg).await?;
-                let mut buf = vec![0u8; size + 64];
-                let mut p = ReplyParser::default();
-                while p.payload < size as u64 {
-                    let n = s.read(&mut buf).await?;
-                    if n == 0 {
-                        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "eof"));
-                    }
-                    p.feed(&buf[..n]);
-                    if p.malformed {
-                        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed"));
-                    }
-                }
-                Ok(())
-            })
-            .await;
+            let r = tokio::time::timeout(IO_TIMEOUT, async { ping_once(&mut s, &msg, size).await }).await;
             let mut st = stats.borrow_mut();
             match r {
                 Ok(Ok(())) => {
@@ -594,17 +596,8 @@ async fn run_flood(a: &Args, addr: &str) -> (Shared, f64) {
             let r = tokio::time::timeout(IO_TIMEOUT, async {
                 let mut s = connect(&addr).await?;
                 drop(permit);
-                s.write_all(&msg).await?;
-                let mut buf = vec![0u8; size + 64];
-                let mut p = ReplyParser::default();
-                while p.payload < size as u64 {
-                    let n = s.read(&mut buf).await?;
-                    if n == 0 {
-                        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "eof"));
-                    }
-                    p.feed(&buf[..n]);
-                }
-                Ok(s)
+                ping_once(&mut s, &msg, size).await?;
+                Ok::<_, std::io::Error>(s)
             })
             .await;
             let now = Instant::now();
