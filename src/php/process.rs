@@ -5,9 +5,10 @@
 //! workers, restarts it with the workers' back-off when it dies and stops it at shutdown; in
 //! that case it runs an event loop, so timers work inside it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::os::fd::RawFd;
+use std::rc::Rc;
 
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
@@ -17,6 +18,46 @@ use ext_php_rs::zend::ce;
 use super::callback;
 use super::convert::{bytes_zval, false_zval, zval_bytes};
 use super::errors::warning;
+use crate::process::signals::LoopSignals;
+
+thread_local! {
+    /// The running event loop's signals (set by the loop while it runs), where
+    /// `Process::signal()` adds the signals it handles.
+    static LOOP_SIGNALS: RefCell<Option<Rc<LoopSignals>>> = const { RefCell::new(None) };
+    /// `Process::signal()` handlers by signal number.
+    static SIGNAL_HANDLERS: RefCell<HashMap<libc::c_int, Zval>> = RefCell::new(HashMap::new());
+}
+
+/// Called by an event loop when it starts (Some) and ends (None); ending also drops the
+/// handlers, so none outlives its loop.
+pub(crate) fn set_loop_signals(signals: Option<Rc<LoopSignals>>) {
+    if signals.is_none() {
+        SIGNAL_HANDLERS.with(|h| h.borrow_mut().clear());
+        let off = libc::itimerval {
+            it_interval: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            it_value: libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+        };
+        // SAFETY: setitimer with a valid value: no alarm outlives the loop.
+        unsafe { libc::setitimer(libc::ITIMER_REAL, &off, std::ptr::null_mut()) };
+    }
+    LOOP_SIGNALS.with(|l| *l.borrow_mut() = signals);
+}
+
+/// Runs the PHP handler for `sig`, if one is installed; returns whether there was one.
+pub(crate) fn dispatch_signal(sig: libc::c_int) -> bool {
+    let Some(cb) = SIGNAL_HANDLERS.with(|h| h.borrow().get(&sig).map(|z| z.shallow_clone())) else {
+        return false;
+    };
+    let n = sig as i64;
+    callback::call(&cb, vec![&n], &|| format!("the handler of signal {sig}"));
+    true
+}
 
 /// One user process.
 #[php_class]
@@ -30,6 +71,8 @@ pub struct Process {
     in_child: Cell<bool>,
     /// Handed to a server with addProcess().
     pub(crate) added: Cell<bool>,
+    /// `redirect_stdin_and_stdout`: the child's stdin/stdout are its end of the pipe.
+    redirect: bool,
 }
 
 extern "C" {
@@ -58,6 +101,15 @@ impl Process {
     pub(crate) fn become_child(&self) {
         self.in_child.set(true);
         self.pid.set(crate::process::getpid());
+        if let (true, Some((_, child))) = (self.redirect, self.pipe) {
+            // `redirect_stdin_and_stdout`: the child's echo goes to the parent's read(), and
+            // the parent's write() is the child's standard input.
+            // SAFETY: duplicating our own pipe end onto the standard descriptors.
+            unsafe {
+                libc::dup2(child, libc::STDIN_FILENO);
+                libc::dup2(child, libc::STDOUT_FILENO);
+            }
+        }
     }
 
     pub(crate) fn set_pid(&self, pid: i64) {
@@ -87,14 +139,12 @@ impl Process {
                 ce::type_error(),
             ));
         }
-        if redirect_stdin_and_stdout {
-            return Err(PhpException::new(
-                "Swoole\\Process: redirect_stdin_and_stdout is not supported by swoole-rs yet"
-                    .into(),
-                0,
-                ce::error(),
-            ));
-        }
+        // Redirecting needs a byte stream, as in Swoole (the pipe type is forced to 1).
+        let pipe_type = if redirect_stdin_and_stdout {
+            1
+        } else {
+            pipe_type
+        };
         let kind = match pipe_type {
             0 => None,
             1 => Some(libc::SOCK_STREAM),
@@ -131,6 +181,7 @@ impl Process {
             pid: Cell::new(0),
             in_child: Cell::new(false),
             added: Cell::new(false),
+            redirect: redirect_stdin_and_stdout,
         })
     }
 
@@ -289,37 +340,70 @@ impl Process {
         z
     }
 
-    /// Signal callbacks need an event loop outside a server process; swoole-rs handles
-    /// SIGTERM/SIGINT itself and does not dispatch others to PHP yet.
+    /// Runs `$callback($signal_no)` when the process gets `$signal_no`, from its event loop
+    /// (a worker, task worker or user process): the signal is read from the loop's signalfd,
+    /// so the callback never interrupts other PHP code. Null removes the handler. SIGTERM and
+    /// SIGINT handlers replace the graceful stop.
     #[php(optional = "callback")]
     pub fn signal(signal_no: i64, callback: Option<&Zval>) -> bool {
-        let _ = callback;
-        warning(&format!(
-            "Swoole\\Process::signal({signal_no}) is not supported by swoole-rs yet: PHP signal callbacks need an event loop"
-        ));
-        false
+        let Some(signals) = LOOP_SIGNALS.with(|l| l.borrow().clone()) else {
+            warning("a signal handler needs a running event loop: call it in onWorkerStart, onTask or a user process's callback");
+            return false;
+        };
+        let sig = signal_no as libc::c_int;
+        match callback {
+            Some(cb) if !cb.is_null() => {
+                if !cb.is_callable() {
+                    warning("the callback is not callable");
+                    return false;
+                }
+                if let Err(e) = signals.watch(sig) {
+                    warning(&format!("cannot handle signal {signal_no}: {e}"));
+                    return false;
+                }
+                SIGNAL_HANDLERS.with(|h| h.borrow_mut().insert(sig, cb.shallow_clone()));
+            }
+            _ => {
+                SIGNAL_HANDLERS.with(|h| h.borrow_mut().remove(&sig));
+                signals.unwatch(sig);
+            }
+        }
+        true
     }
 
-    /// `setitimer(ITIMER_REAL)` (0 stops it). Without a `signal()` callback (not supported
-    /// yet) SIGALRM ends the process, so this only clears timers for now.
+    /// An interval timer: every `$usec` µs a SIGALRM (`$type` 0, real time), SIGVTALRM (1,
+    /// user CPU time) or SIGPROF (2, process CPU time), delivered to the `signal()` handler
+    /// for it, which must exist (the default action would end the process). 0 stops it.
     #[php(defaults(r#type = 0))]
     pub fn alarm(usec: i64, r#type: i64) -> bool {
-        let _ = r#type;
-        if usec != 0 {
-            warning("Swoole\\Process::alarm() needs Process::signal(SIGALRM, …), which swoole-rs does not support yet");
+        let (which, sig) = match r#type {
+            0 => (libc::ITIMER_REAL, libc::SIGALRM),
+            1 => (libc::ITIMER_VIRTUAL, libc::SIGVTALRM),
+            2 => (libc::ITIMER_PROF, libc::SIGPROF),
+            _ => {
+                warning(&format!("invalid type {type}", type = r#type));
+                return false;
+            }
+        };
+        if usec < 0 {
+            warning("usec must be 0 or more");
             return false;
         }
+        if usec > 0 && !SIGNAL_HANDLERS.with(|h| h.borrow().contains_key(&sig)) {
+            warning(&format!(
+                "the timer needs a handler for signal {sig}: call Swoole\\Process::signal({sig}, ...) first"
+            ));
+            return false;
+        }
+        let tv = libc::timeval {
+            tv_sec: (usec / 1_000_000) as libc::time_t,
+            tv_usec: (usec % 1_000_000) as libc::suseconds_t,
+        };
         let t = libc::itimerval {
-            it_interval: libc::timeval {
-                tv_sec: 0,
-                tv_usec: 0,
-            },
-            it_value: libc::timeval {
-                tv_sec: 0,
-                tv_usec: 0,
-            },
+            it_interval: tv,
+            it_value: tv,
         };
         // SAFETY: setitimer with a valid value and no old-value pointer.
-        unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) == 0 }
+        unsafe { libc::setitimer(which, &t, std::ptr::null_mut()) == 0 }
     }
 }

@@ -191,6 +191,9 @@ pub struct LoopSignals {
     fd: RawFd,
     old_mask: libc::sigset_t,
     old_pipe: libc::sigaction,
+    /// The signals the signalfd reads now (the fixed ones plus those watched for PHP's
+    /// `Swoole\Process::signal()`).
+    watched: std::cell::Cell<libc::sigset_t>,
 }
 
 impl LoopSignals {
@@ -227,11 +230,53 @@ impl LoopSignals {
                 fd,
                 old_mask,
                 old_pipe,
+                watched: std::cell::Cell::new(only),
             })
         }
     }
 
-    /// Waits for the next SIGTERM or SIGINT; returns its number.
+    /// Also reads `sig` from now on (blocked, so its default action never runs): for a PHP
+    /// handler installed with `Swoole\Process::signal()`. SIGKILL and SIGSTOP cannot be.
+    pub fn watch(&self, sig: libc::c_int) -> io::Result<()> {
+        if sig == libc::SIGKILL || sig == libc::SIGSTOP || !(1..=64).contains(&sig) {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        let mut set = self.watched.get();
+        // SAFETY: valid sigset_t values; our own signalfd.
+        unsafe {
+            libc::sigaddset(&mut set, sig);
+            let mut one: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut one);
+            libc::sigaddset(&mut one, sig);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &one, std::ptr::null_mut());
+            if libc::signalfd(self.fd, &set, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC) < 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        self.watched.set(set);
+        Ok(())
+    }
+
+    /// Stops reading `sig` (its handler was removed): it gets its default action again.
+    /// The loop's own signals stay.
+    pub fn unwatch(&self, sig: libc::c_int) {
+        if loop_signals().contains(&sig) {
+            return;
+        }
+        let mut set = self.watched.get();
+        // SAFETY: valid sigset_t values; our own signalfd.
+        unsafe {
+            libc::sigdelset(&mut set, sig);
+            libc::signalfd(self.fd, &set, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC);
+            let mut one: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut one);
+            libc::sigaddset(&mut one, sig);
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &one, std::ptr::null_mut());
+        }
+        self.watched.set(set);
+    }
+
+    /// Waits for the next signal the loop reads; returns its number.
     pub async fn wait(&self) -> io::Result<i32> {
         // SAFETY: the fd stays open until this value is dropped, which cannot happen while
         // `self` is borrowed here; the registration is dropped when this function returns.
@@ -295,6 +340,13 @@ mod tests {
             unsafe { libc::usleep(50_000) };
             assert!(t.elapsed() >= Duration::from_millis(45));
             assert_eq!(s.wait().await.unwrap(), libc::SIGTERM);
+            // A watched extra signal is read too.
+            s.watch(libc::SIGUSR2).unwrap();
+            // SAFETY: as above.
+            unsafe { libc::raise(libc::SIGUSR2) };
+            assert_eq!(s.wait().await.unwrap(), libc::SIGUSR2);
+            assert!(s.watch(libc::SIGKILL).is_err());
+            s.unwatch(libc::SIGUSR2);
             // SAFETY: as above.
             unsafe { libc::raise(libc::SIGINT) };
             drop(s); // drained: restoring the mask does not kill the test process

@@ -279,9 +279,11 @@ fn run_loop(
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
+        crate::php::process::set_loop_signals(Some(signals.clone()));
         let sig_task = tokio::task::spawn_local(async move {
             loop {
                 match sig.wait().await {
+                    Ok(s) if crate::php::process::dispatch_signal(s) => {}
                     Ok(libc::SIGTERM | libc::SIGINT) | Err(_) => break,
                     // SIGRTMIN / SIGWINCH: logrotate moved log_file away.
                     Ok(_) => log::reopen(),
@@ -309,6 +311,7 @@ fn run_loop(
             a.abort();
         }
         sig_task.abort();
+        crate::php::process::set_loop_signals(None);
         if !ctl.fatal.get() && peer_task.is_some() {
             settle_tasks(sh, &reactor, ctx, task_worker, settings.max_wait_time).await;
         }
@@ -610,7 +613,8 @@ fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::
             .enable_all()
             .build()
             .ok()?;
-        let signals = LoopSignals::install(Some(&sigmask)).ok()?;
+        let signals = Rc::new(LoopSignals::install(Some(&sigmask)).ok()?);
+        crate::php::process::set_loop_signals(Some(signals.clone()));
         let ctl = Rc::new(LoopCtl::default());
         callback::set_current(Some(ctl.clone()));
         sh.worker_id.set(id as i64);
@@ -620,6 +624,7 @@ fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::
             let sig_task = tokio::task::spawn_local(async move {
                 loop {
                     match signals.wait().await {
+                        Ok(s) if crate::php::process::dispatch_signal(s) => {}
                         Ok(libc::SIGTERM | libc::SIGINT) | Err(_) => break,
                         Ok(_) => log::reopen(),
                     }
@@ -635,6 +640,7 @@ fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::
                 ctl.stop.notified().await;
             }
             sig_task.abort();
+            crate::php::process::set_loop_signals(None);
             timer::enable(false);
         });
         timer::enable(false);
