@@ -42,6 +42,8 @@ pub enum Kind {
     Send = 1,
     /// `close()` on a session another worker owns.
     Close = 2,
+    /// `protect()` on a session another worker owns; [`FLAG_RESET`]'s bit carries the value.
+    Protect = 40,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
         match b {
             1 => Some(Kind::Send),
             2 => Some(Kind::Close),
+            40 => Some(Kind::Protect),
             _ => None,
         }
     }
@@ -163,6 +166,7 @@ impl Reassembler {
 pub enum PeerMsg<'a> {
     Send(u64, &'a [u8]),
     Close(u64, bool),
+    Protect(u64, bool),
 }
 
 impl<'a> PeerMsg<'a> {
@@ -172,6 +176,7 @@ impl<'a> PeerMsg<'a> {
         match f.header.kind {
             Kind::Send => PeerMsg::Send(f.header.target, f.payload),
             Kind::Close => PeerMsg::Close(f.header.target, f.header.flags & FLAG_RESET != 0),
+            Kind::Protect => PeerMsg::Protect(f.header.target, f.header.flags & FLAG_RESET != 0),
         }
     }
 
@@ -191,13 +196,20 @@ impl<'a> PeerMsg<'a> {
                 msg_id: 0,
                 target: *id,
             },
+            PeerMsg::Protect(id, value) => Header {
+                kind: Kind::Protect,
+                flags: if *value { FLAG_RESET } else { 0 },
+                src,
+                msg_id: 0,
+                target: *id,
+            },
         }
     }
 
     fn payload(&self) -> &'a [u8] {
         match self {
             PeerMsg::Send(_, d) => d,
-            PeerMsg::Close(..) => &[],
+            PeerMsg::Close(..) | PeerMsg::Protect(..) => &[],
         }
     }
 }
@@ -301,6 +313,8 @@ mod tests {
             PeerMsg::Send(7, b"hello"),
             PeerMsg::Close(u64::MAX, true),
             PeerMsg::Close(1, false),
+            PeerMsg::Protect(3, true),
+            PeerMsg::Protect(4, false),
         ] {
             let frames: Vec<_> = encode(m.header(1), m.payload()).collect();
             assert_eq!(frames.len(), 1);
