@@ -283,7 +283,9 @@ fn seconds(key: &str, v: &OptValue) -> Result<f64, String> {
         _ => int(key, v)? as f64,
     };
     if !f.is_finite() || f < 0.0 {
-        return Err(format!("option '{key}' must be a non-negative number of seconds"));
+        return Err(format!(
+            "option '{key}' must be a non-negative number of seconds"
+        ));
     }
     Ok(f)
 }
@@ -292,7 +294,10 @@ fn seconds(key: &str, v: &OptValue) -> Result<f64, String> {
 fn small_int(key: &str, v: &OptValue) -> Result<i32, String> {
     let n = int(key, v)?;
     if !(0..=i32::MAX as i64).contains(&n) {
-        return Err(format!("option '{key}' must be between 0 and {}, {n} given", i32::MAX));
+        return Err(format!(
+            "option '{key}' must be between 0 and {}, {n} given",
+            i32::MAX
+        ));
     }
     Ok(n as i32)
 }
@@ -614,18 +619,22 @@ mod tests {
     fn heartbeat_derivation() {
         let mut st = Settings::default();
         assert_eq!(st.heartbeat(), None);
-        st.apply("heartbeat_check_interval", &OptValue::Int(5)).unwrap();
+        st.apply("heartbeat_check_interval", &OptValue::Int(5))
+            .unwrap();
         assert_eq!(
             st.heartbeat(),
             Some((Duration::from_secs(5), Duration::from_secs(10)))
         );
-        st.apply("heartbeat_idle_time", &OptValue::Float(3.5)).unwrap();
+        st.apply("heartbeat_idle_time", &OptValue::Float(3.5))
+            .unwrap();
         assert_eq!(
             st.heartbeat(),
             Some((Duration::from_secs(5), Duration::from_secs_f64(3.5)))
         );
         let mut only_idle = Settings::default();
-        only_idle.apply("heartbeat_idle_time", &OptValue::Int(8)).unwrap();
+        only_idle
+            .apply("heartbeat_idle_time", &OptValue::Int(8))
+            .unwrap();
         assert_eq!(
             only_idle.heartbeat(),
             Some((Duration::from_secs(4), Duration::from_secs(8)))
@@ -645,8 +654,11 @@ mod tests {
         st.apply("tcp_keepidle", &OptValue::Int(7)).unwrap();
         assert_eq!(st.tcp_keepidle, 7);
         assert!(st.apply("tcp_keepcount", &OptValue::Int(-3)).is_err());
-        assert!(st.apply("tcp_user_timeout", &OptValue::Int(1 << 40)).is_err());
-        st.apply("enable_delay_receive", &OptValue::Bool(true)).unwrap();
+        assert!(st
+            .apply("tcp_user_timeout", &OptValue::Int(1 << 40))
+            .is_err());
+        st.apply("enable_delay_receive", &OptValue::Bool(true))
+            .unwrap();
         assert!(st.enable_delay_receive);
     }
 }

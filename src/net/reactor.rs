@@ -608,7 +608,9 @@ impl Reactor {
         } else {
             size.min(offset.saturating_add(length))
         };
-        conn.out.borrow_mut().push_back(Chunk::File { file, offset, end });
+        conn.out
+            .borrow_mut()
+            .push_back(Chunk::File { file, offset, end });
         conn.out_files.set(conn.out_files.get() + 1);
         SharedStats::add(&self.stats.shared().response_count, 1);
         bump(&self.stats.worker_response_count, 1);

@@ -60,7 +60,12 @@ pub fn apply_listen_options(fd: RawFd, st: &Settings, tcp: bool) -> Result<(), S
         try_set("enable_reuse_port", libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)?;
     }
     if st.open_tcp_keepalive {
-        try_set("open_tcp_keepalive", libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1)?;
+        try_set(
+            "open_tcp_keepalive",
+            libc::SOL_SOCKET,
+            libc::SO_KEEPALIVE,
+            1,
+        )?;
         try_set(
             "tcp_keepidle",
             libc::IPPROTO_TCP,
@@ -136,12 +141,17 @@ mod tests {
         st.tcp_defer_accept = 2;
         st.tcp_fastopen = true;
         st.enable_reuse_port = true;
-        let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-            .unwrap();
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
         let fd = sock.as_raw_fd();
         apply_listen_options(fd, &st, true).unwrap();
-        sock.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
-            .unwrap();
+        sock.bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
         sock.listen(16).unwrap();
         let tcp = libc::IPPROTO_TCP;
         assert_eq!(get(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT).unwrap(), 1);
@@ -167,8 +177,8 @@ mod tests {
 
     #[test]
     fn defaults_set_nothing() {
-        let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-            .unwrap();
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
         let fd = sock.as_raw_fd();
         apply_listen_options(fd, &Settings::default(), true).unwrap();
         assert_eq!(get(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE).unwrap(), 0);

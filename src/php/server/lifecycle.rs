@@ -285,7 +285,9 @@ fn run_loop(
         let heartbeat = tokio::task::spawn_local(reactor.clone().heartbeat_loop());
         if settings.open_cpu_affinity {
             if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize) {
-                warning(&format!("open_cpu_affinity: sched_setaffinity() failed: {e}"));
+                warning(&format!(
+                    "open_cpu_affinity: sched_setaffinity() failed: {e}"
+                ));
             }
         }
         let peer_task = peer_rx.map(|fd| tokio::task::spawn_local(reactor.clone().peer_loop(fd)));

@@ -330,7 +330,9 @@ impl Server {
         if offset < 0 || length < 0 {
             warning_code(
                 errors::INVALID_PARAMS,
-                &format!("sendfile(): offset and length must not be negative ({offset}, {length} given)"),
+                &format!(
+                    "sendfile(): offset and length must not be negative ({offset}, {length} given)"
+                ),
             );
             return false;
         }
