@@ -132,15 +132,17 @@ mod tests {
 
     #[test]
     fn listener_options_reach_accepted_sockets() {
-        let mut st = Settings::default();
-        st.open_tcp_keepalive = true;
-        st.tcp_keepidle = 7;
-        st.tcp_keepinterval = 3;
-        st.tcp_keepcount = 4;
-        st.tcp_user_timeout = 1234;
-        st.tcp_defer_accept = 2;
-        st.tcp_fastopen = true;
-        st.enable_reuse_port = true;
+        let st = Settings {
+            open_tcp_keepalive: true,
+            tcp_keepidle: 7,
+            tcp_keepinterval: 3,
+            tcp_keepcount: 4,
+            tcp_user_timeout: 1234,
+            tcp_defer_accept: 2,
+            tcp_fastopen: true,
+            enable_reuse_port: true,
+            ..Settings::default()
+        };
         let sock =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
         let fd = sock.as_raw_fd();
