@@ -19,6 +19,8 @@
 //!   - `net/conn.rs`: one session: socket, output queue, times, exactly-one-onClose flags.
 //!   - `net/reactor.rs`: accept loop, per-connection task, `send()`/`close()`/`pause()`
 //!     (§2 data plane), forwarded cross-worker calls, graceful drain, `stats()` counters.
+//!   - `net/heartbeat.rs`: the heartbeat's schedule (ordered wheel, O(due) per check).
+//!   - `net/sockopt.rs`: TCP options of `set()` on the listener (§4), `open_cpu_affinity`.
 //!   - `net/session.rs`: the session table (`$fd` ids never reused, §6 session ids).
 //! - `process/mod.rs`: the process layer's index, pids.
 //!   - `process/signals.rs`: SIGTERM/SIGINT/SIGUSR1 through a pipe (§6 signals), masks.

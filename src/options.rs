@@ -76,6 +76,25 @@ pub struct Settings {
     pub group: Option<String>,
     /// chroot(2) the workers here, after binding.
     pub chroot: Option<String>,
+    /// Seconds between heartbeat checks (0: off unless `heartbeat_idle_time` is set).
+    /// Fractions are accepted (Swoole truncates to whole seconds) so tests can be short.
+    pub heartbeat_check_interval: f64,
+    /// Seconds without received data after which a session is closed (0: derived).
+    pub heartbeat_idle_time: f64,
+    /// Largest single `send()` (`buffer_output_size` / `output_buffer_size`).
+    pub buffer_output_size: usize,
+    pub enable_delay_receive: bool,
+    pub open_tcp_keepalive: bool,
+    pub tcp_keepidle: i32,
+    pub tcp_keepinterval: i32,
+    pub tcp_keepcount: i32,
+    /// Milliseconds (`TCP_USER_TIMEOUT`), 0: the kernel's default.
+    pub tcp_user_timeout: i32,
+    /// Seconds (`TCP_DEFER_ACCEPT`), 0: off.
+    pub tcp_defer_accept: i32,
+    pub tcp_fastopen: bool,
+    pub enable_reuse_port: bool,
+    pub open_cpu_affinity: bool,
     /// The task_* options.
     pub task: TaskSettings,
 }
@@ -130,6 +149,19 @@ impl Default for Settings {
             group: None,
             chroot: None,
             task: TaskSettings::default(),
+            heartbeat_check_interval: 0.0,
+            heartbeat_idle_time: 0.0,
+            buffer_output_size: u32::MAX as usize,
+            enable_delay_receive: false,
+            open_tcp_keepalive: false,
+            tcp_keepidle: 3600,
+            tcp_keepinterval: 60,
+            tcp_keepcount: 5,
+            tcp_user_timeout: 0,
+            tcp_defer_accept: 0,
+            tcp_fastopen: false,
+            enable_reuse_port: false,
+            open_cpu_affinity: false,
         }
     }
 }
@@ -164,23 +196,9 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "worker_max_concurrency",
     "message_queue_key",
     "cpu_affinity_ignore",
-    "open_cpu_affinity",
-    "heartbeat_check_interval",
-    "heartbeat_idle_time",
     "max_idle_time",
-    "open_tcp_keepalive",
-    "tcp_keepidle",
-    "tcp_keepinterval",
-    "tcp_keepcount",
-    "tcp_user_timeout",
-    "tcp_fastopen",
-    "tcp_defer_accept",
-    "enable_reuse_port",
-    "enable_delay_receive",
     "enable_unsafe_event",
     "discard_timeout_request",
-    "output_buffer_size",
-    "buffer_output_size",
     "input_buffer_size",
     "buffer_input_size",
     "max_queued_bytes",
@@ -278,6 +296,32 @@ pub fn parse_size(key: &str, v: &OptValue) -> Result<usize, String> {
         return Err(format!("option '{key}' must not be negative, {n} given"));
     }
     Ok(n as usize)
+}
+
+/// Non-negative seconds, int or float.
+fn seconds(key: &str, v: &OptValue) -> Result<f64, String> {
+    let f = match v {
+        OptValue::Float(f) => *f,
+        _ => int(key, v)? as f64,
+    };
+    if !f.is_finite() || f < 0.0 {
+        return Err(format!(
+            "option '{key}' must be a non-negative number of seconds"
+        ));
+    }
+    Ok(f)
+}
+
+/// A non-negative int that fits a socket option.
+fn small_int(key: &str, v: &OptValue) -> Result<i32, String> {
+    let n = int(key, v)?;
+    if !(0..=i32::MAX as i64).contains(&n) {
+        return Err(format!(
+            "option '{key}' must be between 0 and {}, {n} given",
+            i32::MAX
+        ));
+    }
+    Ok(n as i32)
 }
 
 fn type_error(key: &str, want: &str, v: &OptValue) -> String {
@@ -420,6 +464,21 @@ impl Settings {
             "user" => self.user = string(key, v)?,
             "group" => self.group = string(key, v)?,
             "chroot" => self.chroot = string(key, v)?,
+            "heartbeat_check_interval" => self.heartbeat_check_interval = seconds(key, v)?,
+            "heartbeat_idle_time" => self.heartbeat_idle_time = seconds(key, v)?,
+            "buffer_output_size" | "output_buffer_size" => {
+                self.buffer_output_size = parse_size(key, v)?.max(1)
+            }
+            "enable_delay_receive" => self.enable_delay_receive = boolean(key, v)?,
+            "open_tcp_keepalive" => self.open_tcp_keepalive = boolean(key, v)?,
+            "tcp_keepidle" => self.tcp_keepidle = small_int(key, v)?,
+            "tcp_keepinterval" => self.tcp_keepinterval = small_int(key, v)?,
+            "tcp_keepcount" => self.tcp_keepcount = small_int(key, v)?,
+            "tcp_user_timeout" => self.tcp_user_timeout = small_int(key, v)?,
+            "tcp_defer_accept" => self.tcp_defer_accept = small_int(key, v)?,
+            "tcp_fastopen" => self.tcp_fastopen = boolean(key, v)?,
+            "enable_reuse_port" => self.enable_reuse_port = boolean(key, v)?,
+            "open_cpu_affinity" => self.open_cpu_affinity = boolean(key, v)?,
             _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
             _ => return Ok(Applied::Unknown),
         }
@@ -463,6 +522,26 @@ impl Settings {
             None => 0,
         };
         self.task.max_request + if grace > 0 { random % (grace + 1) } else { 0 }
+    }
+
+    /// The heartbeat as (check interval, idle time), or None when it is off. As Swoole
+    /// derives them: idle defaults to twice the interval, and an idle time alone implies
+    /// an interval of half of it.
+    pub fn heartbeat(&self) -> Option<(Duration, Duration)> {
+        let (mut interval, mut idle) = (self.heartbeat_check_interval, self.heartbeat_idle_time);
+        if interval <= 0.0 && idle <= 0.0 {
+            return None;
+        }
+        if idle <= 0.0 {
+            idle = interval * 2.0;
+        }
+        if interval <= 0.0 {
+            interval = idle / 2.0;
+        }
+        Some((
+            Duration::from_secs_f64(interval.max(0.001)),
+            Duration::from_secs_f64(idle.max(0.001)),
+        ))
     }
 
     /// The output-queue size at which BufferFull fires: Swoole's default is 80% of
@@ -652,5 +731,52 @@ mod tests {
         st.apply("task_max_request_grace", &OptValue::Int(2))
             .unwrap();
         assert!((4..=6).contains(&st.task_max_request(12345)));
+    }
+
+    #[test]
+    fn heartbeat_derivation() {
+        let mut st = Settings::default();
+        assert_eq!(st.heartbeat(), None);
+        st.apply("heartbeat_check_interval", &OptValue::Int(5))
+            .unwrap();
+        assert_eq!(
+            st.heartbeat(),
+            Some((Duration::from_secs(5), Duration::from_secs(10)))
+        );
+        st.apply("heartbeat_idle_time", &OptValue::Float(3.5))
+            .unwrap();
+        assert_eq!(
+            st.heartbeat(),
+            Some((Duration::from_secs(5), Duration::from_secs_f64(3.5)))
+        );
+        let mut only_idle = Settings::default();
+        only_idle
+            .apply("heartbeat_idle_time", &OptValue::Int(8))
+            .unwrap();
+        assert_eq!(
+            only_idle.heartbeat(),
+            Some((Duration::from_secs(4), Duration::from_secs(8)))
+        );
+        assert!(st.apply("heartbeat_idle_time", &OptValue::Int(-1)).is_err());
+        assert!(st.apply("heartbeat_check_interval", &s("soon")).is_err());
+    }
+
+    #[test]
+    fn connection_options() {
+        let mut st = Settings::default();
+        assert_eq!(st.buffer_output_size, u32::MAX as usize);
+        st.apply("output_buffer_size", &s("1M")).unwrap();
+        assert_eq!(st.buffer_output_size, 1 << 20);
+        st.apply("buffer_output_size", &OptValue::Int(64)).unwrap();
+        assert_eq!(st.buffer_output_size, 64);
+        st.apply("tcp_keepidle", &OptValue::Int(7)).unwrap();
+        assert_eq!(st.tcp_keepidle, 7);
+        assert!(st.apply("tcp_keepcount", &OptValue::Int(-3)).is_err());
+        assert!(st
+            .apply("tcp_user_timeout", &OptValue::Int(1 << 40))
+            .is_err());
+        st.apply("enable_delay_receive", &OptValue::Bool(true))
+            .unwrap();
+        assert!(st.enable_delay_receive);
     }
 }

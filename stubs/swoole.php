@@ -123,6 +123,10 @@ namespace Swoole {
 
         /** Alias of resume(). */
         public function confirm(int $fd): bool {}
+        public function sendfile(int $fd, string $filename, int $offset = 0, int $length = 0): bool {}
+        public function sendwait(int $fd, mixed $send_data): bool {}
+        public function heartbeat(bool $if_close_connection = true): array|false {}
+        public function protect(int $fd, bool $is_protected = true): bool {}
 
         public function getMasterPid(): int {}
 

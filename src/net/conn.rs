@@ -38,10 +38,73 @@ impl Stream {
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
         }
     }
+    /// Registers interest in writability (for sendfile(2), which bypasses `poll_write`).
+    pub(super) fn poll_write_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self {
+            Stream::Tcp(s) => s.poll_write_ready(cx),
+            Stream::Unix(s) => s.poll_write_ready(cx),
+        }
+    }
+    /// Runs a non-blocking write done outside tokio (sendfile(2)); a WouldBlock clears
+    /// tokio's cached readiness, so the next `poll_write_ready` waits for the kernel.
+    pub(super) fn try_write_io(&self, f: impl FnMut() -> io::Result<usize>) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
+            Stream::Unix(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
+        }
+    }
     pub(super) fn raw_fd(&self) -> RawFd {
         match self {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
+        }
+    }
+}
+
+/// One queued piece of output.
+pub(super) enum Chunk {
+    Bytes(Vec<u8>),
+    /// `sendfile()`: bytes `offset..end` of an open file, sent with sendfile(2) when the
+    /// chunk reaches the front, so a large file is never read into memory.
+    File {
+        file: std::fs::File,
+        offset: u64,
+        end: u64,
+    },
+}
+
+/// Why a session ended, reported by `getClientInfo()` inside onClose (`close_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The peer closed its side (EOF).
+    PeerClosed,
+    /// The connection failed: reset by the peer, or a read/write error.
+    PeerReset,
+    /// Idle longer than `heartbeat_idle_time` (closed by the heartbeat or `heartbeat()`).
+    Heartbeat,
+    /// `$server->close()`.
+    ServerClose,
+    /// A framing error (packet too large, malformed data).
+    ProtocolError,
+    /// An uncaught exception in one of this connection's callbacks.
+    CallbackException,
+    /// The server shuts down.
+    Shutdown,
+    /// This worker stops (max_request, reload) while the server keeps running.
+    WorkerExit,
+}
+
+impl CloseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::PeerClosed => "peer_closed",
+            CloseReason::PeerReset => "peer_reset",
+            CloseReason::Heartbeat => "heartbeat",
+            CloseReason::ServerClose => "server_close",
+            CloseReason::ProtocolError => "protocol_error",
+            CloseReason::CallbackException => "callback_exception",
+            CloseReason::Shutdown => "shutdown",
+            CloseReason::WorkerExit => "worker_exit",
         }
     }
 }
@@ -60,10 +123,24 @@ pub struct Conn {
     pub last_send_time: Cell<f64>,
     pub last_dispatch_time: Cell<f64>,
     /// Queued output not yet accepted by the kernel, oldest first.
-    pub(super) out: RefCell<VecDeque<Vec<u8>>>,
+    pub(super) out: RefCell<VecDeque<Chunk>>,
     /// Bytes of the front chunk already written.
     pub(super) out_offset: Cell<usize>,
+    /// Queued bytes held in memory (what `socket_buffer_size` bounds).
     pub(super) out_bytes: Cell<usize>,
+    /// Queued `sendfile()` chunks: output is pending while this is non-zero too.
+    pub(super) out_files: Cell<u32>,
+    /// Above `buffer_high_watermark` since the last BufferFull, until BufferEmpty.
+    pub(super) buffer_full: Cell<bool>,
+    /// BufferFull / BufferEmpty to deliver from the connection's task (not from inside
+    /// `send()`, which runs in the middle of a user callback).
+    pub(super) pending_full: Cell<bool>,
+    pub(super) pending_empty: Cell<bool>,
+    /// Exempt from the heartbeat (`protect()`).
+    pub protected: Cell<bool>,
+    /// `enable_delay_receive`: not read until `confirm()`.
+    pub(super) delayed: Cell<bool>,
+    pub(super) close_reason: Cell<CloseReason>,
     pub recv_queued: Cell<usize>,
     /// Set once onClose has been scheduled; guarantees exactly one onClose.
     pub(super) closing: Cell<bool>,
@@ -79,6 +156,13 @@ impl Conn {
     }
     pub fn send_queued(&self) -> usize {
         self.out_bytes.get()
+    }
+    /// Set once closing has begun (meaningful inside onClose).
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.closing.get().then(|| self.close_reason.get())
+    }
+    pub(super) fn has_output(&self) -> bool {
+        self.out_bytes.get() > 0 || self.out_files.get() > 0
     }
     pub(super) fn wake(&self) {
         if let Some(w) = self.waker.borrow().as_ref() {

@@ -10,18 +10,23 @@
 //! - [`conn`]: one open session: its socket, output queue, times and flags.
 //! - [`reactor`]: accept loop, per-connection task (read, frame, deliver, flush), `send()`,
 //!   `close()`, pause/resume, cross-worker forwarded calls, graceful drain; `stats()` counters.
+//! - [`heartbeat`]: the heartbeat's schedule (an ordered wheel of due sessions, so a check
+//!   costs O(due), not O(open connections)).
+//! - [`sockopt`]: TCP options of `set()` applied to the listening socket and the workers.
 //! - [`session`]: the session table (ids never reused, ordered for `getClientList()`).
 
 pub mod conn;
+pub mod heartbeat;
 pub mod listener;
 pub mod reactor;
 pub mod session;
+pub mod sockopt;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use conn::Conn;
+pub use conn::{CloseReason, Conn};
 pub use listener::Listener;
-pub use reactor::{Reactor, SendError, Stats};
+pub use reactor::{Reactor, SendError, SendfileError, Stats};
 
 /// Swoole error codes the reactor reports (include/swoole_error.h, v6.1.7).
 pub mod code {
@@ -29,6 +34,7 @@ pub mod code {
     pub const SESSION_NOT_EXIST: i64 = 1005;
     pub const OUTPUT_BUFFER_OVERFLOW: i64 = 1009;
     pub const PACKAGE_LENGTH_TOO_LARGE: i64 = 1201;
+    pub const DATA_LENGTH_TOO_LARGE: i64 = 1203;
     pub const PACKAGE_MALFORMED_DATA: i64 = 1204;
 }
 
@@ -49,6 +55,10 @@ pub trait EventSink {
     /// A whole message from another process's channel (a task, a task's result, a pipe
     /// message; never a forwarded `send()`/`close()`, which the reactor serves itself).
     fn on_message(&self, _header: crate::process::channel::Header, _payload: &[u8]) {}
+    /// The output queue reached `buffer_high_watermark` (once per crossing).
+    fn on_buffer_full(&self, _id: u64) {}
+    /// After a BufferFull, the queue drained to `buffer_low_watermark`.
+    fn on_buffer_empty(&self, _id: u64) {}
     /// `package_length_func`: total packet length, 0 for "need more", < 0 for malformed.
     fn custom_length(&self, _id: u64, _buffered: &[u8]) -> i64 {
         -1

@@ -13,7 +13,8 @@ use std::time::Duration;
 use tokio::io::ReadBuf;
 use tokio::sync::Notify;
 
-use super::conn::{set_linger_zero, Conn, Stream};
+use super::conn::{set_linger_zero, Chunk, CloseReason, Conn, Stream};
+use super::heartbeat::{self, IdleWheel, Verdict};
 use super::session::SessionTable;
 use super::{code, now, EventSink, Listener};
 use crate::codec::{Decoder, FrameError, Framing};
@@ -68,6 +69,19 @@ pub enum SendError {
     NotExist,
     Closed,
     Overflow,
+    /// One send larger than `buffer_output_size`.
+    TooLarge,
+}
+
+/// Why `sendfile()` failed.
+#[derive(Debug)]
+pub enum SendfileError {
+    Send(SendError),
+    /// The file could not be opened or examined (errno).
+    Open(io::Error),
+    NotRegular,
+    /// `offset` is at or past the end of the file.
+    Empty(u64),
 }
 
 pub struct Reactor {
@@ -94,6 +108,9 @@ pub struct Reactor {
     /// Receive buffer of [`Reactor::wait_message`], kept: zeroing 60 KiB per `taskwait()`
     /// showed in its latency.
     wait_buf: RefCell<Vec<u8>>,
+    /// (check interval, idle time) when the heartbeat is on.
+    pub heartbeat: Option<(Duration, Duration)>,
+    wheel: RefCell<IdleWheel>,
 }
 
 impl Reactor {
@@ -124,6 +141,7 @@ impl Reactor {
             worker_request_count: Cell::new(0),
             worker_response_count: Cell::new(0),
         };
+        let settings_heartbeat = settings.heartbeat();
         Rc::new(Reactor {
             sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
             stats: st,
@@ -141,6 +159,10 @@ impl Reactor {
             inbox_stashed: Notify::new(),
             inbox_hold: Cell::new(false),
             wait_buf: RefCell::new(Vec::new()),
+            heartbeat: settings_heartbeat,
+            wheel: RefCell::new(IdleWheel::new(
+                settings_heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
+            )),
         })
     }
 
@@ -250,7 +272,13 @@ impl Reactor {
                 return;
             }
             match accepted {
-                Ok((stream, ip, port)) => self.clone().admit(stream, ip, port),
+                Ok((stream, ip, port)) => {
+                    if !self.clone().admit(stream, ip, port) {
+                        // As Swoole: stop accepting for a moment instead of refusing every
+                        // connection in the backlog at full speed.
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
                 Err(e) => {
                     self.warn(&format!("accept() failed: {e}; retrying in 100 ms"));
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -271,15 +299,16 @@ impl Reactor {
         mine > total / n + 4
     }
 
-    fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) {
+    /// Starts serving an accepted connection; false if it was refused (`max_connection`).
+    fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) -> bool {
         if self.sessions.borrow().len() >= self.settings.max_connection {
             SharedStats::add(&self.stats.shared().abort_count, 1);
             self.warn(&format!(
-                "too many connections [{}], max_connection is {}",
+                "Too many connections [now: {}], max_connection is {}",
                 self.sessions.borrow().len(),
                 self.settings.max_connection
             ));
-            return;
+            return false;
         }
         let id = self.stats.shared().next_id();
         let t = now();
@@ -295,12 +324,24 @@ impl Reactor {
             out: RefCell::new(VecDeque::new()),
             out_offset: Cell::new(0),
             out_bytes: Cell::new(0),
+            out_files: Cell::new(0),
+            buffer_full: Cell::new(false),
+            pending_full: Cell::new(false),
+            pending_empty: Cell::new(false),
+            protected: Cell::new(false),
+            delayed: Cell::new(self.settings.enable_delay_receive),
+            close_reason: Cell::new(CloseReason::ServerClose),
             recv_queued: Cell::new(0),
             closing: Cell::new(false),
             reset: Cell::new(false),
-            paused: Cell::new(false),
+            paused: Cell::new(self.settings.enable_delay_receive),
             waker: RefCell::new(None),
         });
+        if let Some((_, idle)) = self.heartbeat {
+            self.wheel
+                .borrow_mut()
+                .schedule(id, heartbeat::ms(t) + idle.as_millis() as u64);
+        }
         self.sessions.borrow_mut().insert(id, conn.clone());
         SharedStats::add(self.stats.slot_connections(), 1);
         if let Some(o) = self.stats.owners {
@@ -317,6 +358,7 @@ impl Reactor {
         SharedStats::add(&self.stats.shared().accept_count, 1);
         self.live_tasks.set(self.live_tasks.get() + 1);
         tokio::task::spawn_local(self.run_conn(conn, stream));
+        true
     }
 
     async fn run_conn(self: Rc<Self>, conn: Rc<Conn>, mut stream: Stream) {
@@ -342,11 +384,21 @@ impl Reactor {
                         if let Some(sink) = self.sink() {
                             sink.on_protocol_error(conn.id, code, msg);
                         }
-                        self.close_session(conn.id, 0, false);
+                        self.close_with(conn.id, 0, false, CloseReason::ProtocolError);
                     }
                 }
-                ConnEvent::PeerClosed => {
-                    self.close_session(conn.id, 0, false);
+                ConnEvent::PeerClosed(reason) => {
+                    self.close_with(conn.id, 0, false, reason);
+                }
+                ConnEvent::BufferFull => {
+                    if let Some(sink) = self.sink() {
+                        sink.on_buffer_full(conn.id);
+                    }
+                }
+                ConnEvent::BufferEmpty => {
+                    if let Some(sink) = self.sink() {
+                        sink.on_buffer_empty(conn.id);
+                    }
                 }
                 ConnEvent::Finished => break,
             }
@@ -435,16 +487,22 @@ impl Reactor {
 
     fn poll_conn(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Poll<ConnEvent> {
         // Flush queued output first: it was accepted by send() before anything we read now.
-        if conn.out_bytes.get() > 0 && !conn.reset.get() {
+        if conn.has_output() && !conn.reset.get() {
             if let Err(()) = self.poll_flush(conn, stream, cx) {
                 if !conn.is_closing() {
-                    return Poll::Ready(ConnEvent::PeerClosed);
+                    return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset));
                 }
                 return Poll::Ready(ConnEvent::Finished);
             }
         }
+        if conn.pending_full.replace(false) {
+            return Poll::Ready(ConnEvent::BufferFull);
+        }
+        if conn.pending_empty.replace(false) {
+            return Poll::Ready(ConnEvent::BufferEmpty);
+        }
         if conn.is_closing() {
-            if conn.reset.get() || conn.out_bytes.get() == 0 {
+            if conn.reset.get() || !conn.has_output() {
                 return Poll::Ready(ConnEvent::Finished);
             }
         } else if !conn.paused.get() {
@@ -454,12 +512,14 @@ impl Reactor {
                 Poll::Ready(Ok(())) => {
                     let n = rb.filled().len();
                     return Poll::Ready(if n == 0 {
-                        ConnEvent::PeerClosed
+                        ConnEvent::PeerClosed(CloseReason::PeerClosed)
                     } else {
                         ConnEvent::Data(n)
                     });
                 }
-                Poll::Ready(Err(_)) => return Poll::Ready(ConnEvent::PeerClosed),
+                Poll::Ready(Err(_)) => {
+                    return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset))
+                }
                 Poll::Pending => {}
             }
         }
@@ -473,31 +533,65 @@ impl Reactor {
     /// Writes queued output until the kernel refuses more. `Err` means the peer is gone.
     fn poll_flush(&self, conn: &Conn, stream: &mut Stream, cx: &mut Context<'_>) -> Result<(), ()> {
         let mut out = conn.out.borrow_mut();
-        while let Some(front) = out.front() {
-            let off = conn.out_offset.get();
-            match stream.poll_write(cx, &front[off..]) {
-                Poll::Ready(Ok(n)) if n > 0 => {
-                    SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
-                    conn.out_bytes.set(conn.out_bytes.get() - n);
-                    if off + n == front.len() {
-                        out.pop_front();
-                        conn.out_offset.set(0);
-                    } else {
-                        conn.out_offset.set(off + n);
-                    }
-                    let t = now();
-                    conn.last_send_time.set(t);
-                    if let Some(o) = self.stats.owners {
-                        o.touch(conn.id, None, Some(t));
+        let mut wrote = false;
+        while let Some(front) = out.front_mut() {
+            let step = match front {
+                Chunk::Bytes(bytes) => {
+                    let off = conn.out_offset.get();
+                    match stream.poll_write(cx, &bytes[off..]) {
+                        Poll::Ready(Ok(n)) if n > 0 => {
+                            conn.out_bytes.set(conn.out_bytes.get() - n);
+                            if off + n == bytes.len() {
+                                out.pop_front();
+                                conn.out_offset.set(0);
+                            } else {
+                                conn.out_offset.set(off + n);
+                            }
+                            Ok(Some(n))
+                        }
+                        Poll::Ready(_) => Err(()),
+                        Poll::Pending => Ok(None),
                     }
                 }
-                Poll::Ready(_) => {
+                Chunk::File { file, offset, end } => {
+                    match poll_sendfile(stream, cx, file, offset, *end) {
+                        Poll::Ready(Ok(n)) => {
+                            if *offset >= *end {
+                                out.pop_front();
+                                conn.out_files.set(conn.out_files.get() - 1);
+                            }
+                            Ok(Some(n))
+                        }
+                        Poll::Ready(Err(())) => Err(()),
+                        Poll::Pending => Ok(None),
+                    }
+                }
+            };
+            match step {
+                Ok(Some(n)) => {
+                    SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
+                    wrote = true;
+                }
+                Ok(None) => break,
+                Err(()) => {
                     out.clear();
                     conn.out_bytes.set(0);
+                    conn.out_files.set(0);
                     conn.out_offset.set(0);
                     return Err(());
                 }
-                Poll::Pending => break,
+            }
+        }
+        if wrote {
+            let t = now();
+            conn.last_send_time.set(t);
+            if let Some(o) = self.stats.owners {
+                o.touch(conn.id, None, Some(t));
+            }
+            if conn.buffer_full.get() && conn.out_bytes.get() <= self.settings.buffer_low_watermark
+            {
+                conn.buffer_full.set(false);
+                conn.pending_empty.set(true);
             }
         }
         Ok(())
@@ -509,8 +603,11 @@ impl Reactor {
         if conn.is_closing() {
             return Err(SendError::Closed);
         }
+        if data.len() > self.settings.buffer_output_size {
+            return Err(SendError::TooLarge);
+        }
         let mut written = 0;
-        if conn.out_bytes.get() == 0 {
+        if !conn.has_output() {
             loop {
                 let rest = &data[written..];
                 // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
@@ -556,11 +653,156 @@ impl Reactor {
         SharedStats::add(&self.stats.shared().response_count, 1);
         bump(&self.stats.worker_response_count, 1);
         if written < data.len() {
-            conn.out.borrow_mut().push_back(data[written..].to_vec());
+            conn.out
+                .borrow_mut()
+                .push_back(Chunk::Bytes(data[written..].to_vec()));
             conn.out_bytes
                 .set(conn.out_bytes.get() + data.len() - written);
+            self.note_queued(&conn);
             conn.wake();
         }
+        Ok(())
+    }
+
+    /// After output was queued: BufferFull once per crossing of the high watermark.
+    fn note_queued(&self, conn: &Conn) {
+        if !conn.buffer_full.get() && conn.out_bytes.get() >= self.settings.high_watermark() {
+            conn.buffer_full.set(true);
+            conn.pending_full.set(true);
+        }
+    }
+
+    /// Queues `length` bytes (0: to the end) of a file from `offset`, behind earlier output.
+    pub fn sendfile(
+        &self,
+        id: u64,
+        path: &str,
+        offset: u64,
+        length: u64,
+    ) -> Result<(), SendfileError> {
+        let conn = self
+            .get(id)
+            .ok_or(SendfileError::Send(SendError::NotExist))?;
+        if conn.is_closing() {
+            return Err(SendfileError::Send(SendError::Closed));
+        }
+        let file = std::fs::File::open(path).map_err(SendfileError::Open)?;
+        let meta = file.metadata().map_err(SendfileError::Open)?;
+        if !meta.is_file() {
+            return Err(SendfileError::NotRegular);
+        }
+        let size = meta.len();
+        if offset >= size {
+            return Err(SendfileError::Empty(offset));
+        }
+        let end = if length == 0 {
+            size
+        } else {
+            size.min(offset.saturating_add(length))
+        };
+        conn.out
+            .borrow_mut()
+            .push_back(Chunk::File { file, offset, end });
+        conn.out_files.set(conn.out_files.get() + 1);
+        SharedStats::add(&self.stats.shared().response_count, 1);
+        bump(&self.stats.worker_response_count, 1);
+        conn.wake();
+        Ok(())
+    }
+
+    /// Blocking send (`sendwait()`): waits until the queued output and `data` are all in
+    /// the kernel, or the peer stops reading for `stall` (then false, nothing dropped: the
+    /// rest stays queued and the task flushes it).
+    pub fn send_wait(&self, id: u64, data: &[u8], stall: Duration) -> Result<(), SendError> {
+        self.send(id, data)?;
+        let conn = self.get(id).ok_or(SendError::NotExist)?;
+        let mut out = conn.out.borrow_mut();
+        while let Some(front) = out.front_mut() {
+            let n = match front {
+                Chunk::Bytes(bytes) => {
+                    let off = conn.out_offset.get();
+                    let rest = &bytes[off..];
+                    // SAFETY: the fd is open while the session is in the table; valid buffer.
+                    unsafe {
+                        libc::send(
+                            conn.socket_fd,
+                            rest.as_ptr().cast(),
+                            rest.len(),
+                            libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                        )
+                    }
+                }
+                Chunk::File { file, offset, end } => {
+                    let mut off = *offset as libc::off_t;
+                    let want = (*end - *offset).min(1 << 30) as usize;
+                    // SAFETY: both fds are open; off is a valid in/out parameter.
+                    let n = unsafe {
+                        libc::sendfile(
+                            conn.socket_fd,
+                            std::os::fd::AsRawFd::as_raw_fd(file),
+                            &mut off,
+                            want,
+                        )
+                    };
+                    if n > 0 {
+                        *offset = off as u64;
+                    }
+                    n
+                }
+            };
+            if n > 0 {
+                let n = n as usize;
+                SharedStats::add(&self.stats.shared().total_send_bytes, n as u64);
+                match front {
+                    Chunk::Bytes(bytes) => {
+                        conn.out_bytes.set(conn.out_bytes.get() - n);
+                        let off = conn.out_offset.get() + n;
+                        if off == bytes.len() {
+                            out.pop_front();
+                            conn.out_offset.set(0);
+                        } else {
+                            conn.out_offset.set(off);
+                        }
+                    }
+                    Chunk::File { offset, end, .. } => {
+                        if *offset >= *end {
+                            out.pop_front();
+                            conn.out_files.set(conn.out_files.get() - 1);
+                        }
+                    }
+                }
+                continue;
+            }
+            let err = io::Error::last_os_error();
+            match err.kind() {
+                io::ErrorKind::Interrupted => continue,
+                io::ErrorKind::WouldBlock => {
+                    let mut pfd = libc::pollfd {
+                        fd: conn.socket_fd,
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    };
+                    // SAFETY: one valid pollfd.
+                    let r = unsafe { libc::poll(&mut pfd, 1, stall.as_millis() as i32) };
+                    if r == 0 {
+                        drop(out);
+                        conn.wake();
+                        return Err(SendError::Overflow);
+                    }
+                }
+                _ => {
+                    drop(out);
+                    conn.wake();
+                    return Err(SendError::Closed);
+                }
+            }
+        }
+        drop(out);
+        conn.last_send_time.set(now());
+        if conn.buffer_full.replace(false) {
+            conn.pending_empty.set(true);
+        }
+        conn.wake();
         Ok(())
     }
 
@@ -568,12 +810,18 @@ impl Reactor {
     /// task flush (or drop, with `reset`) and close the socket. Returns false if the session
     /// is unknown or already closing.
     pub fn close_session(&self, id: u64, reactor_id: i64, reset: bool) -> bool {
+        self.close_with(id, reactor_id, reset, CloseReason::ServerClose)
+    }
+
+    /// [`Reactor::close_session`], recording why (for `getClientInfo()` inside onClose).
+    pub fn close_with(&self, id: u64, reactor_id: i64, reset: bool, reason: CloseReason) -> bool {
         let Some(conn) = self.get(id) else {
             return false;
         };
         if conn.closing.replace(true) {
             return false;
         }
+        conn.close_reason.set(reason);
         conn.reset.set(reset);
         if let Some(sink) = self.sink() {
             sink.on_close(id, reactor_id);
@@ -589,6 +837,99 @@ impl Reactor {
         SharedStats::add(&self.stats.shared().close_count, 1);
         conn.wake();
         true
+    }
+
+    /// `confirm()`: starts reading a connection held back by `enable_delay_receive`. False
+    /// for an unknown session or one already confirmed.
+    pub fn confirm(&self, id: u64) -> bool {
+        match self.get(id) {
+            Some(c) if !c.is_closing() && c.delayed.replace(false) => {
+                c.paused.set(false);
+                c.wake();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `protect()`: exempts a session from the heartbeat (or ends the exemption).
+    pub fn protect(&self, id: u64, value: bool) -> bool {
+        match self.get(id) {
+            Some(c) if !c.is_closing() => {
+                c.protected.set(value);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// One heartbeat check: closes the sessions that are due and idle, reschedules the
+    /// others. Looks only at sessions whose bucket is due (see [`heartbeat`]).
+    pub fn heartbeat_check(&self) {
+        let Some((_, idle)) = self.heartbeat else {
+            return;
+        };
+        let idle_ms = idle.as_millis() as u64;
+        let now_ms = heartbeat::ms(now());
+        let mut due = Vec::new();
+        self.wheel.borrow_mut().take_due(now_ms, &mut due);
+        for id in due {
+            let Some(conn) = self.get(id) else {
+                continue;
+            };
+            if conn.is_closing() {
+                continue;
+            }
+            let last = heartbeat::ms(conn.last_recv_time.get().max(conn.connect_time));
+            match heartbeat::judge(now_ms, last, idle_ms, conn.protected.get()) {
+                Verdict::Close => {
+                    self.close_with(id, 0, false, CloseReason::Heartbeat);
+                }
+                Verdict::Recheck(at) => self.wheel.borrow_mut().schedule(id, at),
+            }
+        }
+    }
+
+    /// Runs [`Reactor::heartbeat_check`] every check interval, until aborted.
+    pub async fn heartbeat_loop(self: Rc<Self>) {
+        let Some((interval, _)) = self.heartbeat else {
+            return;
+        };
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            self.heartbeat_check();
+        }
+    }
+
+    /// `heartbeat()`: this worker's sessions idle longer than the idle time (a full scan,
+    /// as Swoole's; it is called by the user, not on every check), closed if `close`.
+    /// None when the heartbeat is off.
+    pub fn idle_sessions(&self, close: bool) -> Option<Vec<u64>> {
+        let (_, idle) = self.heartbeat?;
+        let t = now();
+        let idle = idle.as_secs_f64();
+        let ids: Vec<u64> = self
+            .sessions
+            .borrow()
+            .ids()
+            .into_iter()
+            .filter(|id| {
+                self.get(*id).is_some_and(|c| {
+                    !c.is_closing()
+                        && !c.protected.get()
+                        && c.last_recv_time.get().max(c.connect_time) + idle <= t
+                })
+            })
+            .collect();
+        if close {
+            for id in &ids {
+                self.close_with(*id, 0, false, CloseReason::Heartbeat);
+            }
+        }
+        Some(ids)
     }
 
     pub fn set_paused(&self, id: u64, paused: bool) -> bool {
@@ -662,6 +1003,9 @@ impl Reactor {
             Some(PeerMsg::Pause(id, paused)) => {
                 self.set_paused(id, paused);
             }
+            Some(PeerMsg::Protect(id, value)) => {
+                self.protect(id, value);
+            }
             None => {
                 let whole = self.reassembler.borrow_mut().push(&frame);
                 if let (Some((header, payload)), Some(sink)) = (whole, self.sink()) {
@@ -708,10 +1052,10 @@ impl Reactor {
 
     /// Closes every open session (each gets its onClose with reactor id -1), as graceful
     /// shutdown does.
-    pub fn close_all(&self) {
+    pub fn close_all(&self, reason: CloseReason) {
         let ids = self.sessions.borrow().ids();
         for id in ids {
-            self.close_session(id, -1, false);
+            self.close_with(id, -1, false, reason);
         }
     }
 
@@ -732,6 +1076,53 @@ impl Reactor {
 
 enum ConnEvent {
     Data(usize),
-    PeerClosed,
+    PeerClosed(CloseReason),
+    BufferFull,
+    BufferEmpty,
     Finished,
+}
+
+/// Sends the next piece of a file chunk with sendfile(2), advancing `offset`. `Err` means
+/// the peer is gone (or the file became unreadable).
+fn poll_sendfile(
+    stream: &mut Stream,
+    cx: &mut Context<'_>,
+    file: &std::fs::File,
+    offset: &mut u64,
+    end: u64,
+) -> Poll<Result<usize, ()>> {
+    let sock = stream.raw_fd();
+    let in_fd = std::os::fd::AsRawFd::as_raw_fd(file);
+    loop {
+        match stream.poll_write_ready(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Err(_)) => return Poll::Ready(Err(())),
+            Poll::Ready(Ok(())) => {}
+        }
+        let want = (end - *offset).min(1 << 30) as usize;
+        let mut off = *offset as libc::off_t;
+        let r = stream.try_write_io(|| {
+            // SAFETY: both fds are open for the call; off is a valid in/out parameter.
+            let n = unsafe { libc::sendfile(sock, in_fd, &mut off, want) };
+            if n < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
+        });
+        match r {
+            // The file shrank under us: nothing more to send.
+            Ok(0) => {
+                *offset = end;
+                return Poll::Ready(Ok(0));
+            }
+            Ok(n) => {
+                *offset = off as u64;
+                return Poll::Ready(Ok(n));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Poll::Ready(Err(())),
+        }
+    }
 }

@@ -229,6 +229,8 @@ pub const PHP_RUNTIME_NOTICE: i64 = 510;
 pub const NO_PAYLOAD: i64 = 550;
 pub const INVALID_PARAMS: i64 = 505;
 pub const SERVER_INVALID_LISTEN_PORT: i64 = 9004;
+pub const SYSTEM_CALL_FAIL: i64 = 502;
+pub const SERVER_IS_NOT_REGULAR_FILE: i64 = 9013;
 
 /// Text for an error code: Swoole's own codes (>= 500) by name, the rest as `strerror()`.
 pub fn strerror(code: i64) -> String {

@@ -64,6 +64,8 @@ pub enum Kind {
     Lost = 6,
     /// `pause()` / `resume()` on a session another worker owns ([`FLAG_RESUME`] to resume).
     Pause = 7,
+    /// `protect()` on a session another worker owns; [`FLAG_RESET`]'s bit carries the value.
+    Protect = 40,
 }
 
 impl Kind {
@@ -76,6 +78,7 @@ impl Kind {
             5 => Some(Kind::Pipe),
             6 => Some(Kind::Lost),
             7 => Some(Kind::Pause),
+            40 => Some(Kind::Protect),
             _ => None,
         }
     }
@@ -206,6 +209,7 @@ pub enum PeerMsg<'a> {
     Close(u64, bool),
     /// Session id and whether to pause (false: resume).
     Pause(u64, bool),
+    Protect(u64, bool),
 }
 
 impl<'a> PeerMsg<'a> {
@@ -222,6 +226,10 @@ impl<'a> PeerMsg<'a> {
             Kind::Pause => Some(PeerMsg::Pause(
                 f.header.target,
                 f.header.flags & FLAG_RESUME == 0,
+            )),
+            Kind::Protect => Some(PeerMsg::Protect(
+                f.header.target,
+                f.header.flags & FLAG_RESET != 0,
             )),
             _ => None,
         }
@@ -250,13 +258,20 @@ impl<'a> PeerMsg<'a> {
                 msg_id: 0,
                 target: *id,
             },
+            PeerMsg::Protect(id, value) => Header {
+                kind: Kind::Protect,
+                flags: if *value { FLAG_RESET } else { 0 },
+                src,
+                msg_id: 0,
+                target: *id,
+            },
         }
     }
 
     fn payload(&self) -> &'a [u8] {
         match self {
             PeerMsg::Send(_, d) => d,
-            PeerMsg::Close(..) | PeerMsg::Pause(..) => &[],
+            PeerMsg::Close(..) | PeerMsg::Pause(..) | PeerMsg::Protect(..) => &[],
         }
     }
 }
@@ -497,6 +512,8 @@ mod tests {
             PeerMsg::Close(1, false),
             PeerMsg::Pause(3, true),
             PeerMsg::Pause(4, false),
+            PeerMsg::Protect(3, true),
+            PeerMsg::Protect(4, false),
         ] {
             let frames: Vec<_> = encode(m.header(1), m.payload()).collect();
             assert_eq!(frames.len(), 1);

@@ -24,6 +24,9 @@ struct ClientInfo {
     last_dispatch_time: f64,
     recv_queued_bytes: i64,
     send_queued_bytes: i64,
+    /// Extra keys of ours, after Swoole's.
+    protected: bool,
+    close_reason: Option<&'static str>,
 }
 
 impl ClientInfo {
@@ -48,6 +51,12 @@ impl ClientInfo {
         a.insert("close_errno", 0i64)?;
         a.insert("recv_queued_bytes", self.recv_queued_bytes)?;
         a.insert("send_queued_bytes", self.send_queued_bytes)?;
+        if self.protected {
+            a.insert("protected", true)?;
+        }
+        if let Some(reason) = self.close_reason {
+            a.insert("close_reason", reason)?;
+        }
         let mut z = Zval::new();
         z.set_hashtable(a);
         Ok(z)
@@ -72,6 +81,8 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         last_dispatch_time: info.last_recv_time,
         recv_queued_bytes: 0,
         send_queued_bytes: 0,
+        protected: false,
+        close_reason: None,
     })
 }
 
@@ -93,6 +104,8 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
             last_dispatch_time: c.last_dispatch_time.get(),
             recv_queued_bytes: c.recv_queued.get() as i64,
             send_queued_bytes: c.send_queued() as i64,
+            protected: c.protected.get(),
+            close_reason: c.close_reason().map(|r| r.as_str()),
         });
     match local.or_else(|| remote_client_info(sh, fd)) {
         Some(info) => info.into_zval(sh, &r),

@@ -12,7 +12,7 @@ use socket2::Socket;
 use super::sink::{call_simple, PhpSink};
 use super::state::{Shared, State, SOCK_UNIX_STREAM};
 use crate::codec::Framing;
-use crate::net::{listener, Listener, Reactor};
+use crate::net::{listener, CloseReason, Listener, Reactor};
 use crate::options::Settings;
 use crate::php::callback::{self, Cached, LoopCtl};
 use crate::php::errors::{self, set_last_error, warning};
@@ -22,7 +22,7 @@ use crate::process::privileges::{self, Identity};
 use crate::process::signals::LoopSignals;
 use crate::process::supervisor::{self, ExitStatus, ManagerConfig, ManagerHooks};
 use crate::process::systemd::Notifier;
-use crate::process::{self, log, Channel, ServerPages, SharedStats};
+use crate::process::{self, log, Channel, ServerPages, SharedStats, MAX_SLOTS};
 
 /// Takes the bound socket and starts listening (in the process that will fork workers).
 fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
@@ -44,6 +44,13 @@ fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
             errno,
         )
     };
+    let tcp = sh.sock_type != SOCK_UNIX_STREAM;
+    crate::net::sockopt::apply_listen_options(
+        std::os::fd::AsRawFd::as_raw_fd(&socket),
+        settings,
+        tcp,
+    )
+    .map_err(|e| swoole_exception(e, errors::INVALID_PARAMS))?;
     listener::listen(&socket, settings.backlog).map_err(listen_err)?;
     Ok(socket)
 }
@@ -243,6 +250,8 @@ fn run_loop(
         on_connect: sh.callback("connect").map(Cached::new),
         on_receive: sh.callback("receive").map(Cached::new),
         on_close: sh.callback("close").map(Cached::new),
+        on_buffer_full: sh.callback("bufferfull").map(Cached::new),
+        on_buffer_empty: sh.callback("bufferempty").map(Cached::new),
         length_func: sh
             .length_func
             .borrow()
@@ -277,6 +286,14 @@ fn run_loop(
         let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         reactor.publish_health(std::time::Duration::ZERO);
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
+        let heartbeat = tokio::task::spawn_local(reactor.clone().heartbeat_loop());
+        if settings.open_cpu_affinity {
+            if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize) {
+                warning(&format!(
+                    "open_cpu_affinity: sched_setaffinity() failed: {e}"
+                ));
+            }
+        }
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         crate::php::process::set_loop_signals(Some(signals.clone()));
@@ -310,6 +327,7 @@ fn run_loop(
         if let Some(a) = &accept {
             a.abort();
         }
+        heartbeat.abort();
         sig_task.abort();
         crate::php::process::set_loop_signals(None);
         if !ctl.fatal.get() && peer_task.is_some() {
@@ -322,7 +340,14 @@ fn run_loop(
             t.abort();
         }
         if !ctl.fatal.get() {
-            reactor.close_all();
+            let recycled = ctx.stats.is_some()
+                && reactor.stats.shared().recycled[reactor.stats.slot % MAX_SLOTS]
+                    .load(std::sync::atomic::Ordering::Relaxed);
+            reactor.close_all(if recycled {
+                CloseReason::WorkerExit
+            } else {
+                CloseReason::Shutdown
+            });
             call_simple(sh, server, "workerstop", Some(ctx.id));
         }
         timer::enable(false);

@@ -44,7 +44,7 @@ use super::callback;
 use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, opt_value, zval_bytes};
 use super::errors::{self, set_last_error, warning, warning_code};
 use super::exception::swoole_exception;
-use crate::net::{code, listener, SendError};
+use crate::net::{code, listener, SendError, SendfileError};
 use crate::options::{Applied, Settings};
 use crate::process::{self, systemd, PeerMsg};
 use info::{client_info, client_list};
@@ -315,14 +315,139 @@ impl Server {
                 set_last_error(code::SESSION_CLOSED);
                 false
             }
-            Err(SendError::Overflow) => {
+            Err(e) => {
+                self.send_failed(fd, data.len(), e);
+                false
+            }
+        }
+    }
+
+    /// Sends a file (or `$length` bytes of it from `$offset`; 0 means to the end) with
+    /// sendfile(2), queued behind earlier sends; the file is never read into memory.
+    #[php(defaults(offset = 0, length = 0))]
+    pub fn sendfile(&self, fd: i64, filename: &str, offset: i64, length: i64) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 {
+            warning_code(errors::INVALID_PARAMS, &format!("invalid fd[{fd}]"));
+            return false;
+        }
+        if offset < 0 || length < 0 {
+            warning_code(
+                errors::INVALID_PARAMS,
+                &format!(
+                    "sendfile(): offset and length must not be negative ({offset}, {length} given)"
+                ),
+            );
+            return false;
+        }
+        match reactor.sendfile(fd as u64, filename, offset as u64, length as u64) {
+            Ok(()) => true,
+            Err(SendfileError::Send(SendError::NotExist)) => {
+                // SESSION_NOT_EXIST, with Swoole's invalid-fd warning (1006 there).
                 warning_code(
-                    code::OUTPUT_BUFFER_OVERFLOW,
-                    &format!("connection#{fd} output buffer overflow: more than socket_buffer_size bytes are queued; wait for onBufferEmpty or raise socket_buffer_size"),
+                    code::SESSION_NOT_EXIST,
+                    &format!("sendfile(): session#{fd} does not exist in this worker"),
+                );
+                false
+            }
+            Err(SendfileError::Send(e)) => {
+                self.send_failed(fd, 0, e);
+                false
+            }
+            Err(SendfileError::Open(e)) => {
+                warning_code(
+                    errors::SYSTEM_CALL_FAIL,
+                    &format!("sendfile(): stat({filename}) failed: {e}"),
+                );
+                false
+            }
+            Err(SendfileError::NotRegular) => {
+                warning_code(
+                    errors::SERVER_IS_NOT_REGULAR_FILE,
+                    &format!("sendfile(): {filename} is not a regular file"),
+                );
+                false
+            }
+            Err(SendfileError::Empty(off)) => {
+                warning_code(
+                    errors::SYSTEM_CALL_FAIL,
+                    &format!("sendfile(): file[offset={off}] is empty"),
                 );
                 false
             }
         }
+    }
+
+    /// Blocking send: returns once the data (and everything queued before it) is in the
+    /// kernel. Fails after 10 s in which the peer read nothing (Swoole would block forever).
+    pub fn sendwait(&self, fd: i64, send_data: &Zval) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        let Some(data) = zval_bytes(send_data) else {
+            warning_code(errors::INVALID_PARAMS, "the data sent must be a string");
+            return false;
+        };
+        if fd <= 0 || data.is_empty() {
+            warning_code(
+                errors::INVALID_PARAMS,
+                &format!("sendwait(): invalid fd[{fd}] or empty data"),
+            );
+            return false;
+        }
+        match reactor.send_wait(fd as u64, &data, std::time::Duration::from_secs(10)) {
+            Ok(()) => true,
+            Err(e) => {
+                self.send_failed(fd, data.len(), e);
+                false
+            }
+        }
+    }
+
+    /// The sessions idle longer than `heartbeat_idle_time` (this worker's), closed when
+    /// `$ifCloseConnection`; false when no heartbeat is configured.
+    #[php(defaults(if_close_connection = true))]
+    pub fn heartbeat(&self, if_close_connection: bool) -> Zval {
+        let Some(reactor) = self.shared.require_running() else {
+            return false_zval();
+        };
+        match reactor.idle_sessions(if_close_connection) {
+            None => false_zval(),
+            Some(ids) => {
+                let mut z = Zval::new();
+                let mut a = ZendHashTable::new();
+                for id in ids {
+                    let _ = a.push(id as i64);
+                }
+                z.set_hashtable(a);
+                z
+            }
+        }
+    }
+
+    /// Exempts a session from the heartbeat (`$is_protected = false` ends it). A session
+    /// of another worker is forwarded to its owner.
+    #[php(defaults(is_protected = true))]
+    pub fn protect(&self, fd: i64, is_protected: bool) -> bool {
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd > 0 && reactor.protect(fd as u64, is_protected) {
+            return true;
+        }
+        if let Some(peer) = self.shared.remote_owner(fd) {
+            let src = self.shared.worker_id.get().max(0) as u16;
+            if peer
+                .send_peer(src, &PeerMsg::Protect(fd as u64, is_protected))
+                .is_ok()
+            {
+                return true;
+            }
+        }
+        set_last_error(code::SESSION_NOT_EXIST);
+        false
     }
 
     /// Closes a connection; onClose runs before this returns, with reactor id -1.
@@ -492,9 +617,17 @@ impl Server {
         int_arg(fd, 1).is_some_and(|fd| self.set_paused(fd, false))
     }
 
-    /// Alias of `resume()` (used with `enable_delay_receive` in Swoole).
+    /// Starts reading a connection held back by `enable_delay_receive`; false for an
+    /// unknown session or one already confirmed (Swoole's alias of `resume()`).
     pub fn confirm(&self, fd: i64) -> bool {
-        self.set_paused(fd, false)
+        let Some(reactor) = self.shared.require_running() else {
+            return false;
+        };
+        if fd <= 0 || !reactor.confirm(fd as u64) {
+            set_last_error(code::SESSION_NOT_EXIST);
+            return false;
+        }
+        true
     }
 
     pub fn get_master_pid(&self) -> i64 {
@@ -813,6 +946,25 @@ impl Server {
             process::getpid()
         } else {
             0
+        }
+    }
+
+    /// Swoole's warning and last error for a failed send.
+    fn send_failed(&self, fd: i64, len: usize, e: SendError) {
+        match e {
+            SendError::NotExist => set_last_error(code::SESSION_NOT_EXIST),
+            SendError::Closed => set_last_error(code::SESSION_CLOSED),
+            SendError::Overflow => warning_code(
+                code::OUTPUT_BUFFER_OVERFLOW,
+                &format!("connection#{fd} output buffer overflow: more than socket_buffer_size bytes are queued; wait for onBufferEmpty or raise socket_buffer_size"),
+            ),
+            SendError::TooLarge => {
+                let max = self.shared.settings.borrow().buffer_output_size;
+                warning_code(
+                    code::DATA_LENGTH_TOO_LARGE,
+                    &format!("The length of data [{len}] exceeds the output buffer size[{max}], please use the sendfile, chunked transfer mode or adjust the output_buffer_size"),
+                )
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::types::Zval;
 
 use super::state::Shared;
-use crate::net::{EventSink, Reactor};
+use crate::net::{CloseReason, EventSink, Reactor};
 use crate::php::callback::{self, Cached, Outcome};
 use crate::php::convert::{bytes_zval, long};
 use crate::php::errors::{warning, warning_code};
@@ -20,6 +20,8 @@ pub(super) struct PhpSink {
     pub(super) on_connect: Option<Cached>,
     pub(super) on_receive: Option<Cached>,
     pub(super) on_close: Option<Cached>,
+    pub(super) on_buffer_full: Option<Cached>,
+    pub(super) on_buffer_empty: Option<Cached>,
     pub(super) length_func: Option<Cached>,
     /// This worker's `max_request` (with its jitter); 0 when workers are not recycled.
     pub(super) max_request: u64,
@@ -47,11 +49,20 @@ impl PhpSink {
         }
     }
 
+    /// `fn(Server $s, int $fd)` events (BufferFull, BufferEmpty).
+    fn fd_event(&self, cb: &Option<Cached>, title: &str, id: u64) {
+        if let Some(cb) = cb {
+            let mut args = [self.server.shallow_clone(), long(id as i64)];
+            let out = cb.call(&mut args, &|| format!("{title} (fd {id})"));
+            self.after(out, id);
+        }
+    }
+
     /// An exception in a connection's callback costs that connection, not the server.
     fn after(&self, outcome: Outcome, id: u64) {
         if let Outcome::Threw = outcome {
             if let Some(r) = self.reactor.upgrade() {
-                r.close_session(id, 0, false);
+                r.close_with(id, 0, false, CloseReason::CallbackException);
             }
         }
     }
@@ -92,6 +103,14 @@ impl EventSink for PhpSink {
             ];
             cb.call(&mut args, &|| format!("onClose (fd {id})"));
         }
+    }
+
+    fn on_buffer_full(&self, id: u64) {
+        self.fd_event(&self.on_buffer_full, "onBufferFull", id);
+    }
+
+    fn on_buffer_empty(&self, id: u64) {
+        self.fd_event(&self.on_buffer_empty, "onBufferEmpty", id);
     }
 
     fn on_protocol_error(&self, id: u64, code: i64, message: String) {

@@ -450,7 +450,7 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
                 lost_warning(h.target, h.src);
             }
         }
-        Kind::Send | Kind::Close | Kind::Pause => {}
+        Kind::Send | Kind::Close | Kind::Pause | Kind::Protect => {}
     }
 }
 
