@@ -160,6 +160,9 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     let mut a = ZendHashTable::new();
     let conns = s.connection_num() as i64;
     let n = sh.worker_num.get();
+    // Busy states of other event workers are not tracked; the caller is busy (it is inside
+    // a callback), as Swoole counts it.
+    let caller_busy = !sh.is_task_worker_id(sh.worker_id.get()) as i64;
     let entries: [(&str, i64); 25] = [
         ("start_time", g(&s.start_time)),
         ("connection_num", conns),
@@ -168,8 +171,8 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
         ("close_count", g(&s.close_count)),
         ("worker_num", n),
         ("task_worker_num", sh.task_worker_num.get()),
-        ("user_worker_num", 0),
-        ("idle_worker_num", n),
+        ("user_worker_num", sh.user_processes.borrow().len() as i64),
+        ("idle_worker_num", (n - caller_busy).max(0)),
         ("dispatch_count", g(&s.request_count)),
         ("request_count", g(&s.request_count)),
         ("response_count", g(&s.response_count)),
