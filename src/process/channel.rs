@@ -236,35 +236,19 @@ impl<'a> PeerMsg<'a> {
     }
 
     fn header(&self, src: u16) -> Header {
-        match self {
-            PeerMsg::Send(id, _) => Header {
-                kind: Kind::Send,
-                flags: 0,
-                src,
-                msg_id: 0,
-                target: *id,
-            },
-            PeerMsg::Close(id, reset) => Header {
-                kind: Kind::Close,
-                flags: if *reset { FLAG_RESET } else { 0 },
-                src,
-                msg_id: 0,
-                target: *id,
-            },
-            PeerMsg::Pause(id, paused) => Header {
-                kind: Kind::Pause,
-                flags: if *paused { 0 } else { FLAG_RESUME },
-                src,
-                msg_id: 0,
-                target: *id,
-            },
-            PeerMsg::Protect(id, value) => Header {
-                kind: Kind::Protect,
-                flags: if *value { FLAG_RESET } else { 0 },
-                src,
-                msg_id: 0,
-                target: *id,
-            },
+        let bit = |on: bool, flag: u8| if on { flag } else { 0 };
+        let (kind, target, flags) = match *self {
+            PeerMsg::Send(id, _) => (Kind::Send, id, 0),
+            PeerMsg::Close(id, reset) => (Kind::Close, id, bit(reset, FLAG_RESET)),
+            PeerMsg::Pause(id, paused) => (Kind::Pause, id, bit(!paused, FLAG_RESUME)),
+            PeerMsg::Protect(id, value) => (Kind::Protect, id, bit(value, FLAG_RESET)),
+        };
+        Header {
+            kind,
+            flags,
+            src,
+            msg_id: 0,
+            target,
         }
     }
 

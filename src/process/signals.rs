@@ -17,8 +17,6 @@ use tokio::io::unix::AsyncFd;
 /// Write end of the signal pipe, read by the handler (which may only touch atomics).
 static SIGNAL_PIPE_WR: AtomicI32 = AtomicI32::new(-1);
 
-const HANDLED: [libc::c_int; 2] = [libc::SIGTERM, libc::SIGINT];
-
 extern "C" fn on_signal(sig: libc::c_int) {
     let fd = SIGNAL_PIPE_WR.load(Ordering::Relaxed);
     if fd >= 0 {
@@ -36,11 +34,8 @@ pub struct SignalGuard {
 }
 
 impl SignalGuard {
-    pub fn install() -> io::Result<SignalGuard> {
-        SignalGuard::install_for(&HANDLED)
-    }
-
-    /// Like `install()`, for the given signals (the manager adds SIGUSR1 and SIGCHLD).
+    /// Handlers for `signals` (the manager's SIGTERM, SIGINT, SIGUSR1/2, SIGCHLD, …), with
+    /// SIGPIPE ignored.
     pub fn install_for(signals: &[libc::c_int]) -> io::Result<SignalGuard> {
         let mut fds = [0; 2];
         // SAFETY: fds is a valid 2-element array.

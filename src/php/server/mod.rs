@@ -299,14 +299,11 @@ impl Server {
         match reactor.send(fd as u64, &data) {
             Ok(()) => true,
             Err(SendError::NotExist) => {
-                if let Some(peer) = self.shared.remote_owner(fd) {
-                    let src = self.shared.worker_id.get().max(0) as u16;
-                    if peer
-                        .send_peer(src, &PeerMsg::Send(fd as u64, &data))
-                        .is_ok()
-                    {
-                        return true;
-                    }
+                if self
+                    .shared
+                    .forward_to_owner(fd, &PeerMsg::Send(fd as u64, &data))
+                {
+                    return true;
                 }
                 set_last_error(code::SESSION_NOT_EXIST);
                 false
@@ -437,14 +434,11 @@ impl Server {
         if fd > 0 && reactor.protect(fd as u64, is_protected) {
             return true;
         }
-        if let Some(peer) = self.shared.remote_owner(fd) {
-            let src = self.shared.worker_id.get().max(0) as u16;
-            if peer
-                .send_peer(src, &PeerMsg::Protect(fd as u64, is_protected))
-                .is_ok()
-            {
-                return true;
-            }
+        if self
+            .shared
+            .forward_to_owner(fd, &PeerMsg::Protect(fd as u64, is_protected))
+        {
+            return true;
         }
         set_last_error(code::SESSION_NOT_EXIST);
         false
@@ -460,14 +454,11 @@ impl Server {
             return false;
         };
         if fd <= 0 || !reactor.close_session(fd as u64, -1, reset) {
-            if let Some(peer) = self.shared.remote_owner(fd) {
-                let src = self.shared.worker_id.get().max(0) as u16;
-                if peer
-                    .send_peer(src, &PeerMsg::Close(fd as u64, reset))
-                    .is_ok()
-                {
-                    return true;
-                }
+            if self
+                .shared
+                .forward_to_owner(fd, &PeerMsg::Close(fd as u64, reset))
+            {
+                return true;
             }
             set_last_error(code::SESSION_NOT_EXIST);
             return false;
@@ -977,14 +968,11 @@ impl Server {
         if fd > 0 && reactor.set_paused(fd as u64, paused) {
             return true;
         }
-        if let Some(peer) = self.shared.remote_owner(fd) {
-            let src = self.shared.worker_id.get().max(0) as u16;
-            if peer
-                .send_peer(src, &PeerMsg::Pause(fd as u64, paused))
-                .is_ok()
-            {
-                return true;
-            }
+        if self
+            .shared
+            .forward_to_owner(fd, &PeerMsg::Pause(fd as u64, paused))
+        {
+            return true;
         }
         set_last_error(code::SESSION_NOT_EXIST);
         false

@@ -95,6 +95,17 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Hands a call on session `fd` to the other worker that owns it; false when no other
+    /// live worker does or the channel refused it. True means handed over, as Swoole's
+    /// PROCESS mode answers: the owner carries it out.
+    pub(super) fn forward_to_owner(&self, fd: i64, msg: &process::PeerMsg) -> bool {
+        let Some(peer) = self.remote_owner(fd) else {
+            return false;
+        };
+        let src = self.worker_id.get().max(0) as u16;
+        peer.send_peer(src, msg).is_ok()
+    }
+
     /// The channel to the worker that owns session `fd`, when another live worker does.
     pub(super) fn remote_owner(&self, fd: i64) -> Option<Channel> {
         if fd <= 0 {
