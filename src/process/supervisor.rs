@@ -321,20 +321,30 @@ impl Supervisor {
 
     /// Begins shutdown: every live worker is asked to stop; those still alive after the
     /// grace period are killed by a later [`Supervisor::poll`].
+    ///
+    /// A task worker slot that is empty at that moment (its worker was being reloaded or
+    /// recycled) is forked once more: the tasks queued in its channel must still run, and
+    /// the new task worker, seeing the shutdown, drains its queue and exits. The driver then
+    /// sends it SIGTERM like the others.
     pub fn shutdown(&mut self, now: Instant) -> Vec<Command> {
         self.shutdown_deadline = Some(now + self.grace);
         self.reload_queue.clear();
         self.reloading = None;
+        let mut out: Vec<Command> = (0..self.slots.len())
+            .filter(|&id| self.is_task_worker(id) && self.slots[id].pid == 0)
+            .map(|id| Command::Fork {
+                id,
+                fire_start: false,
+            })
+            .collect();
         for s in &mut self.slots {
             s.restart_at = None;
         }
-        self.live_pids()
-            .into_iter()
-            .map(|pid| Command::Signal {
-                pid,
-                signal: libc::SIGTERM,
-            })
-            .collect()
+        out.extend(self.live_pids().into_iter().map(|pid| Command::Signal {
+            pid,
+            signal: libc::SIGTERM,
+        }));
+        out
     }
 
     /// How long the driver may sleep before something is due (at most `cap`).
@@ -508,8 +518,16 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
 
     cfg.stats.shutting_down.store(true, Ordering::Relaxed);
     for cmd in sup.shutdown(Instant::now()) {
-        if let Command::Signal { pid, signal } = cmd {
-            kill(pid, signal);
+        match cmd {
+            Command::Signal { pid, signal } => kill(pid, signal),
+            // An empty task worker slot: a last task worker drains what is queued for it.
+            Command::Fork { id, fire_start } => {
+                if let Some(pid) = fork_worker(cfg, hooks, &signals, manager_pid, id, fire_start) {
+                    sup.forked(id, pid, Instant::now());
+                    hooks.forked(id, pid);
+                    kill(pid, libc::SIGTERM);
+                }
+            }
         }
     }
     while !sup.all_exited() {
@@ -891,6 +909,33 @@ mod tests {
                 },
                 Command::Signal {
                     pid: 101,
+                    signal: libc::SIGTERM
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn shutdown_gives_an_empty_task_worker_slot_a_last_worker_to_drain_its_queue() {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 1, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        // The task worker exits (reloaded) and shutdown comes before its replacement.
+        s.exited(101, ok(), false, t0);
+        let cmds = s.shutdown(t0);
+        assert_eq!(
+            cmds,
+            vec![
+                Command::Fork {
+                    id: 1,
+                    fire_start: false
+                },
+                Command::Signal {
+                    pid: 100,
                     signal: libc::SIGTERM
                 }
             ]
