@@ -3,6 +3,7 @@
 //! graceful drain); a forked worker's exit; the manager's PHP side; and how `start()`
 //! returns (Shutdown, a re-raised fatal error, or `exit()`'s code).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use ext_php_rs::prelude::*;
@@ -297,11 +298,19 @@ fn run_loop(
         let sig_ctl = ctl.clone();
         let sig = signals.clone();
         crate::php::process::set_loop_signals(Some(signals.clone()));
+        // Ctrl-C reaches every process of the foreground group: a worker's own SIGINT means
+        // the whole server is stopping, even before the manager says so.
+        let interrupted = Rc::new(Cell::new(false));
+        let sig_interrupted = interrupted.clone();
         let sig_task = tokio::task::spawn_local(async move {
             loop {
                 match sig.wait().await {
                     Ok(s) if crate::php::process::dispatch_signal(s) => {}
-                    Ok(libc::SIGTERM | libc::SIGINT) | Err(_) => break,
+                    Ok(libc::SIGINT) => {
+                        sig_interrupted.set(true);
+                        break;
+                    }
+                    Ok(libc::SIGTERM) | Err(_) => break,
                     // SIGRTMIN / SIGWINCH: logrotate moved log_file away.
                     Ok(_) => log::reopen(),
                 }
@@ -340,10 +349,17 @@ fn run_loop(
             t.abort();
         }
         if !ctl.fatal.get() {
-            let recycled = ctx.stats.is_some()
-                && reactor.stats.shared().recycled[reactor.stats.slot % MAX_SLOTS]
-                    .load(std::sync::atomic::Ordering::Relaxed);
-            reactor.close_all(if recycled {
+            // A worker of a multi-process server that stops while the server is not shutting
+            // down is being reloaded or recycled: its sessions end because the worker exits.
+            let worker_exit = ctx.stats.is_some() && !interrupted.get() && {
+                let page = reactor.stats.shared();
+                page.recycled[reactor.stats.slot % MAX_SLOTS]
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                    || !page
+                        .shutting_down
+                        .load(std::sync::atomic::Ordering::Relaxed)
+            };
+            reactor.close_all(if worker_exit {
                 CloseReason::WorkerExit
             } else {
                 CloseReason::Shutdown
