@@ -25,6 +25,9 @@ use crate::process::{Channel, Inbox, Owners, PeerMsg, SharedStats, MAX_SLOTS};
 /// How often a worker publishes its health (see [`Reactor::health_loop`]).
 const HEALTH_TICK: Duration = Duration::from_millis(500);
 
+/// At most one accept-failure warning per this period (see [`Reactor::accept_loop`]).
+const ACCEPT_WARN_EVERY: Duration = Duration::from_secs(10);
+
 /// Size of the shared read buffer: Swoole delivers at most 64 KiB per raw onReceive.
 pub const READ_BUF: usize = 64 * 1024;
 
@@ -261,6 +264,10 @@ impl Reactor {
 
     /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
     pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
+        // Out of descriptors (EMFILE) lasts as long as the connections do: one warning per
+        // ACCEPT_WARN_EVERY with the count of failures since, not one every 100 ms.
+        let mut last_warn: Option<std::time::Instant> = None;
+        let mut failures_since = 0u64;
         loop {
             if self.stopping.get() {
                 return;
@@ -280,7 +287,17 @@ impl Reactor {
                     }
                 }
                 Err(e) => {
-                    self.warn(&format!("accept() failed: {e}; retrying in 100 ms"));
+                    failures_since += 1;
+                    if last_warn.is_none_or(|t| t.elapsed() >= ACCEPT_WARN_EVERY) {
+                        let more = if failures_since > 1 {
+                            format!(" ({failures_since} failures since the last warning)")
+                        } else {
+                            String::new()
+                        };
+                        self.warn(&format!("accept() failed: {e}; retrying in 100 ms{more}"));
+                        last_warn = Some(std::time::Instant::now());
+                        failures_since = 0;
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
