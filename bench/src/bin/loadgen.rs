@@ -53,13 +53,19 @@ struct Args {
     hold: f64,
     max_requests: u64,
     connect_concurrency: usize,
+    /// Spread connections over this many loopback source addresses (127.0.0.2, .3, …): one
+    /// source address reaches only ~28k ephemeral ports to one server port.
+    sources: u32,
+    /// First source address is 127.0.0.(2 + source_base): a fresh range per run avoids the
+    /// previous run's TIME_WAIT ports.
+    source_base: u32,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: loadgen <pingpong|pipeline|churn|idle|flood> --port P [--host 127.0.0.1] \
          [--conns C] [--size S] [--duration SECS] [--depth P] [--rate R] [--warmup SECS] \
-         [--hold SECS] [--max-requests N] [--connect-concurrency N]"
+         [--hold SECS] [--max-requests N] [--connect-concurrency N] [--sources K] [--source-base B]"
     );
     std::process::exit(2)
 }
@@ -94,6 +100,8 @@ fn parse_args() -> Args {
         hold: 1.0,
         max_requests: 1_000_000_000,
         connect_concurrency: if mode == "flood" { 1000 } else { 256 },
+        sources: 0,
+        source_base: 0,
     };
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_else(|| usage());
@@ -109,6 +117,8 @@ fn parse_args() -> Args {
             "--hold" => a.hold = num(&k, &v),
             "--max-requests" => a.max_requests = num(&k, &v),
             "--connect-concurrency" => a.connect_concurrency = num(&k, &v),
+            "--sources" => a.sources = num::<u32>(&k, &v).min(250),
+            "--source-base" => a.source_base = num::<u32>(&k, &v).min(250),
             _ => usage(),
         }
     }
@@ -126,7 +136,7 @@ fn parse_args() -> Args {
     }
     a.duration = a.duration.min(3600.0);
     a.warmup = a.warmup.clamp(0.0, 60.0);
-    a.hold = a.hold.clamp(0.0, 60.0);
+    a.hold = a.hold.clamp(0.0, 600.0);
     a.connect_concurrency = a.connect_concurrency.max(1);
     a
 }
@@ -223,17 +233,52 @@ async fn connect(addr: &str) -> std::io::Result<TcpStream> {
     Ok(s)
 }
 
+/// Connects from the loopback source address 127.0.0.(2 + `source`).
+async fn connect_from(addr: &str, source: u32) -> std::io::Result<TcpStream> {
+    let target: std::net::SocketAddr = tokio::net::lookup_host(addr)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no address"))?;
+    let sock = tokio::net::TcpSocket::new_v4()?;
+    sock.bind(std::net::SocketAddr::from(([127, 0, 0, 2 + source as u8], 0)))?;
+    let s = tokio::time::timeout(IO_TIMEOUT, sock.connect(target))
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timeout"))??;
+    s.set_nodelay(true)?;
+    Ok(s)
+}
+
 /// Opens `n` connections, at most `concurrency` connects in flight; failures are counted.
-async fn connect_all(addr: &str, n: usize, concurrency: usize, errors: &mut u64) -> Vec<TcpStream> {
+/// With `sources` > 0 they come from that many loopback source addresses in turn.
+async fn connect_all(
+    addr: &str,
+    n: usize,
+    concurrency: usize,
+    sources: u32,
+    source_base: u32,
+    errors: &mut u64,
+) -> Vec<TcpStream> {
     let mut out = Vec::with_capacity(n);
     let mut left = n;
+    let mut seq = 0u32;
     while left > 0 {
         let batch = left.min(concurrency);
         left -= batch;
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..batch {
             let addr = addr.to_string();
-            set.spawn_local(async move { connect(&addr).await });
+            seq = seq.wrapping_add(1);
+            let source = if sources > 0 {
+                Some((source_base + seq % sources) % 250)
+            } else {
+                None
+            };
+            set.spawn_local(async move {
+                match source {
+                    Some(src) => connect_from(&addr, src).await,
+                    None => connect(&addr).await,
+                }
+            });
         }
         while let Some(r) = set.join_next().await {
             match r {
@@ -374,7 +419,15 @@ async fn conn_loop(
 
 async fn run_stream_mode(a: &Args, addr: &str) -> (Shared, f64) {
     let mut errors = 0;
-    let streams = connect_all(addr, a.conns, a.connect_concurrency, &mut errors).await;
+    let streams = connect_all(
+        addr,
+        a.conns,
+        a.connect_concurrency,
+        a.sources,
+        a.source_base,
+        &mut errors,
+    )
+    .await;
     let start = Instant::now() + Duration::from_secs_f64(a.warmup);
     let end = start + Duration::from_secs_f64(a.duration);
     let stats = Rc::new(RefCell::new(Stats::new(start, end)));
@@ -529,8 +582,19 @@ async fn run_idle(a: &Args, addr: &str) -> (Shared, f64) {
         );
     }
     let mut errors = 0;
-    let streams = connect_all(addr, a.conns, a.connect_concurrency, &mut errors).await;
+    let streams = connect_all(
+        addr,
+        a.conns,
+        a.connect_concurrency,
+        a.sources,
+        a.source_base,
+        &mut errors,
+    )
+    .await;
+    // A driver script measures the server's CPU over the hold from this line on.
+    eprintln!("loadgen: holding {} connections ({errors} failed)", streams.len());
     tokio::time::sleep(Duration::from_secs_f64(a.hold)).await;
+    eprintln!("loadgen: hold over");
     let start = Instant::now();
     let end = start + IO_TIMEOUT + Duration::from_secs(1);
     let stats = Rc::new(RefCell::new(Stats::new(start, end)));
