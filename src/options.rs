@@ -796,4 +796,26 @@ mod tests {
             .unwrap();
         assert!(st.enable_delay_receive);
     }
+
+    #[test]
+    fn proxy_protocol_options() {
+        let mut st = Settings::default();
+        assert!(!st.open_proxy_protocol);
+        assert_eq!(st.proxy_protocol_timeout, 5.0);
+        assert_eq!(
+            st.apply("open_proxy_protocol", &OptValue::Bool(true)),
+            Ok(Applied::Ok)
+        );
+        assert!(st.open_proxy_protocol);
+        assert!(st.apply("open_proxy_protocol", &s("yes")).is_err());
+        st.apply("proxy_protocol_timeout", &OptValue::Float(0.25))
+            .unwrap();
+        assert_eq!(st.proxy_protocol_timeout, 0.25);
+        let zero = st.apply("proxy_protocol_timeout", &OptValue::Int(0));
+        assert!(zero.unwrap_err().contains("more than 0 seconds"));
+        assert!(st
+            .apply("proxy_protocol_timeout", &OptValue::Int(-1))
+            .is_err());
+        assert_eq!(st.proxy_protocol_timeout, 0.25);
+    }
 }

@@ -32,10 +32,10 @@ impl Reactor {
         let limit = Duration::from_secs_f64(self.settings.proxy_protocol_timeout);
         let verdict = match tokio::time::timeout(limit, read_header(&stream)).await {
             Ok(r) => r,
-            Err(_) => Err(format!(
+            Err(_) => Err(Some(format!(
                 "no complete PROXY protocol header within {} s (proxy_protocol_timeout)",
                 self.settings.proxy_protocol_timeout
-            )),
+            ))),
         };
         if self.stopping.get() {
             return;
@@ -45,7 +45,9 @@ impl Reactor {
                 let (ip, port, proxied) = Proxied::from_header(header, ip, port);
                 self.admit(stream, ip, port, Some(Box::new(proxied)));
             }
-            Err(reason) => {
+            // Connected and left without a byte: a balancer's plain TCP health check.
+            Err(None) => {}
+            Err(Some(reason)) => {
                 SharedStats::add(&self.stats.shared().proxy_protocol_errors, 1);
                 let peer = match stream {
                     Stream::Tcp(_) => format!("{ip}:{port}"),
@@ -61,25 +63,36 @@ impl Reactor {
 }
 
 /// Peeks until the received bytes are a whole header or cannot become one; consumes the
-/// header. `Err` is the reason, for the warning.
-async fn read_header(stream: &Stream) -> Result<ProxyHeader, String> {
+/// header. `Err` is the reason for the warning, or None for a connection that closed (or
+/// was reset) before sending anything: balancers' TCP health checks do that every few
+/// seconds, and a warning for each would drown the log.
+async fn read_header(stream: &Stream) -> Result<ProxyHeader, Option<String>> {
     let mut buf = vec![0u8; FIRST_PEEK];
     let mut seen = 0;
     loop {
-        let n = peek_more(stream, &mut buf, seen)
-            .await
-            .map_err(|e| format!("reading the PROXY protocol header failed: {e}"))?;
+        let n = match peek_more(stream, &mut buf, seen).await {
+            Ok(n) => n,
+            Err(_) if seen == 0 => return Err(None),
+            Err(e) => {
+                return Err(Some(format!(
+                    "reading the PROXY protocol header failed after {seen} bytes: {e}"
+                )))
+            }
+        };
         let Some(n) = n else {
-            return Err(format!(
+            if seen == 0 {
+                return Err(None);
+            }
+            return Err(Some(format!(
                 "the peer closed the connection after {seen} bytes, before a complete PROXY protocol header"
-            ));
+            )));
         };
         seen = n;
         match proxy::parse(&buf[..n]) {
             Ok(Parsed::Complete { header, len }) => {
                 consume(stream, &mut buf[..len])
                     .await
-                    .map_err(|e| format!("reading the PROXY protocol header failed: {e}"))?;
+                    .map_err(|e| Some(format!("reading the PROXY protocol header failed: {e}")))?;
                 return Ok(header);
             }
             Ok(Parsed::NeedMore { at_least }) => {
@@ -87,7 +100,7 @@ async fn read_header(stream: &Stream) -> Result<ProxyHeader, String> {
                     buf.resize(at_least.min(proxy::V2_MAX), 0);
                 }
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(Some(e.to_string())),
         }
     }
 }
