@@ -98,8 +98,49 @@ $log = (string)@file_get_contents("$dir/out");
 echo "haproxy said: ", preg_match('/ALERT|WARNING/', $log) ? $log : "nothing alarming", "\n";
 echo "server v1:", stop_server($a), "\n";
 echo "server v2:", stop_server($b), "\n";
+
+echo "-- the README's example: examples/haproxy/haproxy.cfg in front of two examples/behindHaproxy.php\n";
+$example = str_replace(['<?php', '$argv[1] ?? 9501'], ['', '$PORT'], file_get_contents(__DIR__ . '/../examples/behindHaproxy.php'));
+$x = start_server($example);
+$y = start_server($example);
+$front = free_port();
+$cfg = file_get_contents(__DIR__ . '/../examples/haproxy/haproxy.cfg');
+$cfg = str_replace(['127.0.0.1:9500', '127.0.0.1:9501', '127.0.0.1:9502'], ["127.0.0.1:$front", "127.0.0.1:{$x['port']}", "127.0.0.1:{$y['port']}"], $cfg);
+$file = tempnam(sys_get_temp_dir(), 'swrs-hap');
+file_put_contents($file, $cfg);
+echo shell_exec(escapeshellarg($bin) . ' -c -f ' . escapeshellarg($file) . ' 2>&1');
+$hap = proc_open([$bin, '-db', '-f', $file], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$file.out", 'w'], 2 => ['file', "$file.out", 'a']], $pipes);
+$deadline = microtime(true) + 10;
+while (!is_listening($front) && microtime(true) < $deadline && proc_get_status($hap)['running']) {
+    usleep(50000);
+}
+if (!proc_get_status($hap)['running']) {
+    echo "haproxy exited: ", file_get_contents("$file.out");
+}
+$seen = [];
+for ($i = 0; $i < 2; $i++) {
+    $c = client($front);
+    $lport = (int)substr(strrchr(stream_socket_get_name($c, false), ':'), 1);
+    fwrite($c, "hi\n");
+    $line = (string)fgets($c);
+    fclose($c);
+    $seen[] = $lport;
+    echo str_replace([" {$x['port']}:", " {$y['port']}:", ":$lport ", ":$front)"], [" X:", " X:", ":CLIENT ", ":FRONTEND)"], $line);
+}
+proc_terminate($hap, 15);
+$deadline = microtime(true) + 5;
+while (proc_get_status($hap)['running'] && microtime(true) < $deadline) {
+    usleep(20000);
+}
+proc_close($hap);
+unlink($file);
+@unlink("$file.out");
+$logs = stop_server($x) . stop_server($y);
+foreach ($seen as $lport) {
+    echo "the example logged client $lport: ", var_export(str_contains($logs, "client 127.0.0.1:$lport via 127.0.0.1\n"), true), "\n";
+}
 ?>
---EXPECT--
+--EXPECTF--
 connection 0: v1 ip = client's port matches the client's: true, destination is the frontend: true, data hello 0
 connection 1: v2 ip = client's port matches the client's: true, destination is the frontend: true, data hello 1
 connection 2: v1 ip = client's port matches the client's: true, destination is the frontend: true, data hello 2
@@ -110,3 +151,9 @@ versions: 1,1,1,2,2,2
 haproxy said: nothing alarming
 server v1:
 server v2:
+-- the README's example: examples/haproxy/haproxy.cfg in front of two examples/behindHaproxy.php
+Configuration file is valid
+server X: hello 127.0.0.1:CLIENT (PROXY v2 from 127.0.0.1, you connected to 127.0.0.1:FRONTEND): hi
+server X: hello 127.0.0.1:CLIENT (PROXY v2 from 127.0.0.1, you connected to 127.0.0.1:FRONTEND): hi
+the example logged client %d: true
+the example logged client %d: true
