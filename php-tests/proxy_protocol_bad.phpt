@@ -13,7 +13,8 @@ $s->on("Connect", function ($s, $fd) {
 });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     $st = $s->stats();
-    $s->send($fd, "$data errors={$st["proxy_protocol_errors"]} accepted={$st["accept_count"]} open={$st["connection_num"]}");
+    preg_match("/^swoole_proxy_protocol_errors_total (\\d+)$/m", $s->getMetrics(), $m);
+    $s->send($fd, "$data errors={$st["proxy_protocol_errors"]} metric={$m[1]} accepted={$st["accept_count"]} open={$st["connection_num"]}");
 });
 $s->on("Close", function ($s, $fd) { echo "close $fd\n"; });
 $s->start();
@@ -78,7 +79,7 @@ foreach ($ports as $i => $p) {
 echo str_replace($h['file'], 'SERVER', $out);
 ?>
 --EXPECTF--
-before errors=0 accepted=1 open=1
+before errors=0 metric=0 accepted=1 open=1
 plain data (port P): closed
 http (port P): closed
 v1 port (port P): closed
@@ -91,7 +92,7 @@ v2 tlv (port P): closed
 late (port P): closed
 late closed after the timeout: true
 -- truncated, then an empty connection (a TCP health check)
-after errors=11 accepted=1 open=1
+after errors=11 metric=11 accepted=1 open=1
 connect 1 192.0.2.10:1111
 
 Warning: Swoole\Server::start(): open_proxy_protocol: closed the connection from 127.0.0.1:P0 before onConnect: the connection did not start with a PROXY protocol header in SERVER on line %d
