@@ -1,5 +1,5 @@
 --TEST--
-open_proxy_protocol behind a real HAProxy (mode tcp, roundrobin, send-proxy to one server, send-proxy-v2 to the other, health checks on): each server reports the client's real address and source port
+open_proxy_protocol behind a real HAProxy (mode tcp, roundrobin, send-proxy to one server, send-proxy-v2 with a CRC32C checksum to the other, health checks on): each server reports the client's real address and source port
 --SKIPIF--
 <?php
 $bin = is_executable('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : trim((string)shell_exec('command -v haproxy 2>/dev/null'));
@@ -44,7 +44,7 @@ frontend fe
 backend servers
     balance roundrobin
     server v1 127.0.0.1:{$a['port']} send-proxy check inter 200ms fall 1000
-    server v2 127.0.0.1:{$b['port']} send-proxy-v2 check inter 200ms fall 1000
+    server v2 127.0.0.1:{$b['port']} send-proxy-v2 proxy-v2-options crc32c check inter 200ms fall 1000
 
 CFG);
 // In the foreground (-db), so the pid proc_open knows is haproxy's own.

@@ -34,7 +34,8 @@ pub struct ProxyHeader {
     /// The original endpoints, or [`Addresses::Local`] when the connection should be taken
     /// as it is (v2 LOCAL, v1 UNKNOWN, v2 AF_UNSPEC).
     pub addresses: Addresses,
-    /// Types of the v2 TLVs that followed the addresses, in order (skipped, not interpreted).
+    /// Types of the v2 TLVs that followed the addresses, in order. Only `PP2_TYPE_CRC32C` is
+    /// interpreted (verified); the others are skipped.
     pub tlv_types: Vec<u8>,
 }
 
@@ -116,6 +117,8 @@ pub enum ProxyError {
     V2ShortAddresses { family: u8, len: usize, need: usize },
     /// A TLV that runs past the end of the header.
     V2Tlv { offset: usize },
+    /// A `PP2_TYPE_CRC32C` TLV whose value is not 4 bytes, or does not match the header.
+    V2Checksum { stored: Option<u32>, computed: u32 },
 }
 
 impl fmt::Display for ProxyError {
@@ -132,6 +135,11 @@ impl fmt::Display for ProxyError {
                 "PROXY v2 header too short for its addresses: family 0x{family:x} needs {need} bytes, length is {len}"
             ),
             ProxyError::V2Tlv { offset } => write!(f, "PROXY v2 header with a TLV running past its end at byte {offset}"),
+            ProxyError::V2Checksum { stored: Some(s), computed } => write!(
+                f,
+                "PROXY v2 header with a wrong CRC32C checksum: 0x{s:08x} stored, 0x{computed:08x} computed"
+            ),
+            ProxyError::V2Checksum { stored: None, .. } => write!(f, "PROXY v2 header with a CRC32C TLV that is not 4 bytes long"),
         }
     }
 }
@@ -291,10 +299,69 @@ fn parse_v2(buf: &[u8]) -> Result<Parsed, ProxyError> {
         ProxyHeader {
             version: 2,
             addresses: v2_addresses(family, block),
-            tlv_types: v2_tlvs(&block[need..], V2_FIXED + need)?,
+            tlv_types: {
+                let tlvs = v2_tlvs(&block[need..], V2_FIXED + need)?;
+                if let Some(&(_, at, n)) = tlvs.iter().find(|t| t.0 == PP2_TYPE_CRC32C) {
+                    check_crc32c(&buf[..total], at, n)?;
+                }
+                tlvs.into_iter().map(|t| t.0).collect()
+            },
         }
     };
     Ok(Parsed::Complete { header, len: total })
+}
+
+const PP2_TYPE_CRC32C: u8 = 0x03;
+
+/// Spec §2.2.5: "the receiver should verify" a CRC32C TLV; computed over the whole header
+/// with the checksum's 4 bytes (at `at`) taken as zero, stored big-endian.
+fn check_crc32c(header: &[u8], at: usize, n: usize) -> Result<(), ProxyError> {
+    let computed = crc32c(&[&header[..at], &[0; 4][..n.min(4)], &header[at + n..]]);
+    if n != 4 {
+        return Err(ProxyError::V2Checksum {
+            stored: None,
+            computed,
+        });
+    }
+    let stored = u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    if stored != computed {
+        return Err(ProxyError::V2Checksum {
+            stored: Some(stored),
+            computed,
+        });
+    }
+    Ok(())
+}
+
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), bytewise with a table: a header
+/// is at most 64 KiB and is checked once per connection.
+fn crc32c(parts: &[&[u8]]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut t = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 {
+                    0x82F6_3B78 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+                k += 1;
+            }
+            t[i] = c;
+            i += 1;
+        }
+        t
+    };
+    let mut crc = !0u32;
+    for part in parts {
+        for &b in *part {
+            crc = TABLE[((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
+        }
+    }
+    !crc
 }
 
 /// The addresses of a v2 PROXY block (long enough for its family: checked by the caller).
@@ -334,9 +401,9 @@ fn v2_addresses(family: u8, a: &[u8]) -> Addresses {
     }
 }
 
-/// Walks the TLVs (type, 16-bit length, value) after the addresses; `base` is where `t`
-/// starts in the header, for the error.
-fn v2_tlvs(t: &[u8], base: usize) -> Result<Vec<u8>, ProxyError> {
+/// Walks the TLVs (type, 16-bit length, value) after the addresses: (type, where its value
+/// starts in the header, its length). `base` is where `t` starts in the header.
+fn v2_tlvs(t: &[u8], base: usize) -> Result<Vec<(u8, usize, usize)>, ProxyError> {
     let mut types = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -347,7 +414,7 @@ fn v2_tlvs(t: &[u8], base: usize) -> Result<Vec<u8>, ProxyError> {
         if t.len() - i - 3 < len {
             return Err(ProxyError::V2Tlv { offset: base + i });
         }
-        types.push(t[i]);
+        types.push((t[i], base + i + 3, len));
         i += 3 + len;
     }
     Ok(types)
@@ -609,14 +676,81 @@ mod tests {
         let mut block = inet4_block([127, 0, 0, 1], [127, 0, 0, 1], 5, 6);
         block.extend_from_slice(&[0x04, 0, 3, 0, 0, 0]); // NOOP, 3 bytes of padding
         block.extend_from_slice(&[0x02, 0, 4, b'h', b'o', b's', b't']); // AUTHORITY
-        block.extend_from_slice(&[0x03, 0, 0]); // empty value
+        block.extend_from_slice(&[0xE0, 0, 0]); // a custom type, empty
         let mut msg = v2(1, 0x11, &block);
         let hlen = msg.len();
         msg.extend_from_slice(b"\r\n\r\n\0\r\nQUIT\n"); // data that looks like another header
         let (h, len) = complete(&msg);
         assert_eq!(len, hlen);
-        assert_eq!(h.tlv_types, vec![0x04, 0x02, 0x03]);
+        assert_eq!(h.tlv_types, vec![0x04, 0x02, 0xE0]);
         assert!(matches!(h.addresses, Addresses::Inet { src, .. } if src == sa("127.0.0.1:5")));
+    }
+
+    #[test]
+    fn crc32c_known_answer() {
+        // RFC 3720's check value for "123456789", and its 32 zero bytes example.
+        assert_eq!(crc32c(&[b"123456789"]), 0xE306_9283);
+        assert_eq!(crc32c(&[b"1234", b"", b"56789"]), 0xE306_9283);
+        assert_eq!(crc32c(&[&[0u8; 32]]), 0x8A91_36AA);
+    }
+
+    /// A v2 INET header with a CRC32C TLV holding `crc` (None: the right one).
+    fn with_crc(crc: Option<u32>, extra: &[u8]) -> Vec<u8> {
+        let mut block = inet4_block([192, 0, 2, 1], [192, 0, 2, 2], 3333, 443);
+        block.extend_from_slice(extra);
+        block.extend_from_slice(&[PP2_TYPE_CRC32C, 0, 4, 0, 0, 0, 0]);
+        let mut msg = v2(1, 0x11, &block);
+        let at = msg.len() - 4;
+        let value = crc.unwrap_or_else(|| crc32c(&[&msg]));
+        msg[at..].copy_from_slice(&value.to_be_bytes());
+        msg
+    }
+
+    #[test]
+    fn v2_crc32c_is_verified() {
+        let good = with_crc(None, &[0x04, 0, 1, 0]);
+        let (h, len) = complete(&[&good[..], b"data"].concat());
+        assert_eq!(
+            (len, h.tlv_types),
+            (good.len(), vec![0x04, PP2_TYPE_CRC32C])
+        );
+        // One address bit flipped in transit.
+        let mut bad = good.clone();
+        bad[V2_FIXED] ^= 1;
+        assert!(matches!(
+            parse(&bad),
+            Err(ProxyError::V2Checksum {
+                stored: Some(_),
+                ..
+            })
+        ));
+        assert!(parse(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("wrong CRC32C"));
+        let wrong = with_crc(Some(0x1234_5678), &[]);
+        assert!(matches!(
+            parse(&wrong),
+            Err(ProxyError::V2Checksum {
+                stored: Some(0x1234_5678),
+                ..
+            })
+        ));
+        // A CRC32C TLV must hold 4 bytes.
+        let short = v2(
+            1,
+            0x11,
+            &[
+                &inet4_block([1, 1, 1, 1], [2, 2, 2, 2], 1, 2)[..],
+                &[PP2_TYPE_CRC32C, 0, 2, 0, 0],
+            ]
+            .concat(),
+        );
+        assert!(matches!(
+            parse(&short),
+            Err(ProxyError::V2Checksum { stored: None, .. })
+        ));
+        assert_split_invariant(&good);
     }
 
     #[test]
