@@ -95,6 +95,11 @@ pub struct Settings {
     pub tcp_fastopen: bool,
     pub enable_reuse_port: bool,
     pub open_cpu_affinity: bool,
+    /// Each new connection must start with a PROXY protocol header (v1 or v2) carrying the
+    /// client's address (beyond Swoole).
+    pub open_proxy_protocol: bool,
+    /// Seconds a new connection has to deliver its PROXY header.
+    pub proxy_protocol_timeout: f64,
     /// The task_* options.
     pub task: TaskSettings,
 }
@@ -162,6 +167,8 @@ impl Default for Settings {
             tcp_fastopen: false,
             enable_reuse_port: false,
             open_cpu_affinity: false,
+            open_proxy_protocol: false,
+            proxy_protocol_timeout: 5.0,
         }
     }
 }
@@ -479,6 +486,16 @@ impl Settings {
             "tcp_fastopen" => self.tcp_fastopen = boolean(key, v)?,
             "enable_reuse_port" => self.enable_reuse_port = boolean(key, v)?,
             "open_cpu_affinity" => self.open_cpu_affinity = boolean(key, v)?,
+            "open_proxy_protocol" => self.open_proxy_protocol = boolean(key, v)?,
+            "proxy_protocol_timeout" => {
+                let secs = seconds(key, v)?;
+                if secs <= 0.0 {
+                    return Err(format!(
+                        "option 'proxy_protocol_timeout' must be more than 0 seconds, {secs} given"
+                    ));
+                }
+                self.proxy_protocol_timeout = secs;
+            }
             _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
             _ => return Ok(Applied::Unknown),
         }
@@ -778,5 +795,27 @@ mod tests {
         st.apply("enable_delay_receive", &OptValue::Bool(true))
             .unwrap();
         assert!(st.enable_delay_receive);
+    }
+
+    #[test]
+    fn proxy_protocol_options() {
+        let mut st = Settings::default();
+        assert!(!st.open_proxy_protocol);
+        assert_eq!(st.proxy_protocol_timeout, 5.0);
+        assert_eq!(
+            st.apply("open_proxy_protocol", &OptValue::Bool(true)),
+            Ok(Applied::Ok)
+        );
+        assert!(st.open_proxy_protocol);
+        assert!(st.apply("open_proxy_protocol", &s("yes")).is_err());
+        st.apply("proxy_protocol_timeout", &OptValue::Float(0.25))
+            .unwrap();
+        assert_eq!(st.proxy_protocol_timeout, 0.25);
+        let zero = st.apply("proxy_protocol_timeout", &OptValue::Int(0));
+        assert!(zero.unwrap_err().contains("more than 0 seconds"));
+        assert!(st
+            .apply("proxy_protocol_timeout", &OptValue::Int(-1))
+            .is_err());
+        assert_eq!(st.proxy_protocol_timeout, 0.25);
     }
 }

@@ -118,6 +118,8 @@ pub struct Conn {
     pub socket_fd: RawFd,
     pub remote_ip: String,
     pub remote_port: u16,
+    /// Accepted through a PROXY protocol header: the balancer's side (`open_proxy_protocol`).
+    pub proxied: Option<Box<super::proxy::Proxied>>,
     pub connect_time: f64,
     pub last_recv_time: Cell<f64>,
     pub last_send_time: Cell<f64>,

@@ -14,10 +14,14 @@
 //!   costs O(due), not O(open connections)).
 //! - [`sockopt`]: TCP options of `set()` applied to the listening socket and the workers.
 //! - [`session`]: the session table (ids never reused, ordered for `getClientList()`).
+//! - [`proxy`]: the PROXY protocol header (v1/v2), pure; `proxy_accept` reads it from a
+//!   new connection before it becomes a session (`open_proxy_protocol`).
 
 pub mod conn;
 pub mod heartbeat;
 pub mod listener;
+pub mod proxy;
+mod proxy_accept;
 pub mod reactor;
 pub mod session;
 pub mod sockopt;

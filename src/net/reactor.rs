@@ -252,7 +252,7 @@ impl Reactor {
     }
 
     /// Reports a problem through the sink (which runs on this thread, like everything here).
-    fn warn(&self, message: &str) {
+    pub(super) fn warn(&self, message: &str) {
         if let Some(sink) = self.sink() {
             sink.on_warning(message);
         }
@@ -279,8 +279,13 @@ impl Reactor {
                 return;
             }
             match accepted {
+                Ok((stream, ip, port)) if self.settings.open_proxy_protocol => {
+                    // The header is read in its own task: a slow balancer must not hold up
+                    // the accept loop.
+                    tokio::task::spawn_local(self.clone().admit_proxied(stream, ip, port));
+                }
                 Ok((stream, ip, port)) => {
-                    if !self.clone().admit(stream, ip, port) {
+                    if !self.clone().admit(stream, ip, port, None) {
                         // As Swoole: stop accepting for a moment instead of refusing every
                         // connection in the backlog at full speed.
                         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -317,7 +322,14 @@ impl Reactor {
     }
 
     /// Starts serving an accepted connection; false if it was refused (`max_connection`).
-    fn admit(self: Rc<Self>, stream: Stream, remote_ip: String, remote_port: u16) -> bool {
+    /// `proxied`: it came through a PROXY protocol header (see `proxy_accept`).
+    pub(super) fn admit(
+        self: Rc<Self>,
+        stream: Stream,
+        remote_ip: String,
+        remote_port: u16,
+        proxied: Option<Box<super::proxy::Proxied>>,
+    ) -> bool {
         if self.sessions.borrow().len() >= self.settings.max_connection {
             SharedStats::add(&self.stats.shared().abort_count, 1);
             self.warn(&format!(
@@ -334,6 +346,7 @@ impl Reactor {
             socket_fd: stream.raw_fd(),
             remote_ip,
             remote_port,
+            proxied,
             connect_time: t,
             last_recv_time: Cell::new(0.0),
             last_send_time: Cell::new(0.0),

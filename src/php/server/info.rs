@@ -6,6 +6,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::state::Shared;
+use crate::net::proxy::Proxied;
 use crate::net::{code, Reactor};
 use crate::php::convert::false_zval;
 use crate::php::errors::{set_last_error, warning};
@@ -27,6 +28,8 @@ struct ClientInfo {
     /// Extra keys of ours, after Swoole's.
     protected: bool,
     close_reason: Option<&'static str>,
+    /// Accepted through a PROXY header (only known to the owning worker).
+    proxied: Option<Proxied>,
 }
 
 impl ClientInfo {
@@ -57,6 +60,15 @@ impl ClientInfo {
         if let Some(reason) = self.close_reason {
             a.insert("close_reason", reason)?;
         }
+        if let Some(p) = self.proxied {
+            a.insert("proxy_protocol", p.version as i64)?;
+            a.insert("proxy_ip", p.proxy_ip.as_str())?;
+            a.insert("proxy_port", p.proxy_port as i64)?;
+            if let Some((ip, port)) = p.dst {
+                a.insert("proxy_dst_ip", ip.as_str())?;
+                a.insert("proxy_dst_port", port as i64)?;
+            }
+        }
         let mut z = Zval::new();
         z.set_hashtable(a);
         Ok(z)
@@ -83,6 +95,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         send_queued_bytes: 0,
         protected: false,
         close_reason: None,
+        proxied: None,
     })
 }
 
@@ -106,6 +119,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
             send_queued_bytes: c.send_queued() as i64,
             protected: c.protected.get(),
             close_reason: c.close_reason().map(|r| r.as_str()),
+            proxied: c.proxied.as_deref().cloned(),
         });
     match local.or_else(|| remote_client_info(sh, fd)) {
         Some(info) => info.into_zval(sh, &r),
@@ -223,6 +237,10 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     a.insert("task_queue_num", queued as i64)?;
     let idle_tasks = task_slots.filter(|&i| load(i) == 0).count() as i64;
     a.insert("task_idle_worker_num", idle_tasks)?;
+    if r.settings.open_proxy_protocol {
+        // Ours: connections closed before onConnect for a bad, missing or late PROXY header.
+        a.insert("proxy_protocol_errors", g(&s.proxy_protocol_errors))?;
+    }
     let mut z = Zval::new();
     z.set_hashtable(a);
     Ok(z)
