@@ -550,16 +550,23 @@ impl ManagerHooks for PhpManager<'_> {
         if let Some(p) = self.user_process(id) {
             user_process_main(self.sh, &p, id, sigmask);
         }
-        let child_sockets = match self
+        // The worker owns the inherited listeners under their original numbers, so
+        // `$port->sock`, `server_fd` and `server_socket` agree in every process (a dup would
+        // renumber them).
+        let child_sockets = self
             .sockets
             .iter()
-            .map(Socket::try_clone)
-            .collect::<std::io::Result<Vec<_>>>()
-        {
-            Ok(s) => s,
-            // SAFETY: leaving the child at once.
-            Err(_) => unsafe { libc::_exit(255) },
-        };
+            .map(|s| {
+                // SAFETY: this child ends in `_exit` (worker_main never returns) and never
+                // drops the manager's copies, so each descriptor has exactly one owner that
+                // closes it: the worker's loop.
+                unsafe {
+                    <Socket as std::os::fd::FromRawFd>::from_raw_fd(
+                        std::os::fd::AsRawFd::as_raw_fd(s),
+                    )
+                }
+            })
+            .collect();
         worker_main(
             self.sh,
             self.server,
