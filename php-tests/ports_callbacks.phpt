@@ -41,8 +41,9 @@ fwrite($b, "big");
 usleep(300000);
 echo strlen(recv_exact($b, 16 << 20)), "\n";
 fclose($a);
+wait_for_output($h, "server close 1");
 fclose($b);
-usleep(200000);
+wait_for_output($h, "admin close 2");
 show_server($h);
 
 $h = start_server('

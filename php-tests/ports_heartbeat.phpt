@@ -18,8 +18,13 @@ $s->on("Receive", function ($s, $fd, $rid, $d) use ($hb) {
 $s->on("Close", function ($s, $fd) { echo "close $fd ", $s->getClientInfo($fd)["close_reason"], " port#", $s->getClientInfo($fd)["server_port"] === $s->port ? 0 : 1, "\n"; });
 $s->start();
 ');
+// One at a time, so the session ids are in this order (two ports accept independently).
 $idle0 = client($h['port']);
+fwrite($idle0, "hi\n");
+fgets($idle0);
 $idle1 = client($p2);
+fwrite($idle1, "hi\n");
+fgets($idle1);
 $ctl = client($h['port']);
 fwrite($ctl, "count\n");
 echo fgets($ctl);
