@@ -123,11 +123,16 @@ pub(super) fn sendto(sh: &Shared, ip: &str, port: i64, data: &Zval, server_socke
 /// onPacket's `$clientInfo`, with Swoole's keys in Swoole's order (no `port` for a unix
 /// datagram peer).
 pub(super) fn client_info(cfg: &PortCfg, peer: &Peer) -> Zval {
-    let mut a = ZendHashTable::new();
+    let mut a = ZendHashTable::with_capacity(5);
     let _ = a.insert("server_socket", cfg.server_fd as i64);
     let _ = a.insert("dispatch_time", now());
     let _ = a.insert("server_port", cfg.server_port as i64);
     match peer {
+        Peer::Inet(std::net::SocketAddr::V4(addr)) => {
+            let mut buf = [0u8; 15];
+            let _ = a.insert("address", ipv4_str(addr.ip(), &mut buf));
+            let _ = a.insert("port", addr.port() as i64);
+        }
         Peer::Inet(addr) => {
             let _ = a.insert("address", addr.ip().to_string());
             let _ = a.insert("port", addr.port() as i64);
@@ -139,4 +144,55 @@ pub(super) fn client_info(cfg: &PortCfg, peer: &Peer) -> Zval {
     let mut z = Zval::new();
     z.set_hashtable(a);
     z
+}
+
+/// Dotted-quad text of `ip` in `buf`, without the formatting machinery (`to_string()` showed
+/// in the per-datagram profile).
+fn ipv4_str<'a>(ip: &std::net::Ipv4Addr, buf: &'a mut [u8; 15]) -> &'a str {
+    let mut n = 0;
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        if i > 0 {
+            buf[n] = b'.';
+            n += 1;
+        }
+        if octet >= 100 {
+            buf[n] = b'0' + octet / 100;
+            n += 1;
+        }
+        if octet >= 10 {
+            buf[n] = b'0' + octet / 10 % 10;
+            n += 1;
+        }
+        buf[n] = b'0' + octet % 10;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_text_matches_display() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.30.40",
+            "255.255.255.255",
+            "192.0.2.109",
+            "1.10.100.9",
+        ] {
+            let addr: std::net::Ipv4Addr = ip.parse().unwrap();
+            let mut buf = [0u8; 15];
+            assert_eq!(ipv4_str(&addr, &mut buf), addr.to_string());
+        }
+    }
+
+    #[test]
+    fn families_as_swoole_infers_them() {
+        assert!(Family::of("/tmp/a.sock") == Family::Unix);
+        assert!(Family::of("::1") == Family::Udp6);
+        assert!(Family::of("127.0.0.1") == Family::Udp);
+    }
 }
