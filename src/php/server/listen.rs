@@ -180,6 +180,14 @@ pub(super) fn take_sockets(sh: &Shared, plans: &[PortPlan]) -> PhpResult<Vec<Soc
             .borrow_mut()
             .take()
             .ok_or("the listening socket is gone")?;
+        if plan.kind.is_dgram() {
+            // As Swoole: `socket_buffer_size` sizes a datagram socket's kernel buffers (capped
+            // by net.core.rmem_max/wmem_max), so a burst waits in the kernel instead of being
+            // dropped while a callback runs.
+            let size = plan.settings.socket_buffer_size.min(i32::MAX as usize);
+            let _ = socket.set_recv_buffer_size(size);
+            let _ = socket.set_send_buffer_size(size);
+        }
         if let PortKind::Stream { unix } = plan.kind {
             crate::net::sockopt::apply_listen_options(
                 std::os::fd::AsRawFd::as_raw_fd(&socket),

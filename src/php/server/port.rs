@@ -6,7 +6,7 @@
 //! that only overrides framing). Its callbacks fall back to the server's for every event it
 //! does not set itself, as Swoole's do. Port 0's callbacks *are* the server's.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
@@ -67,7 +67,6 @@ pub struct PortState {
     pub(super) callbacks: RefCell<HashMap<&'static str, Zval>>,
     /// The `Swoole\Server\Port` object, made once so `$server->ports[1] === $port`.
     object: RefCell<Option<Zval>>,
-    made: Cell<bool>,
 }
 
 impl PortState {
@@ -85,7 +84,6 @@ impl PortState {
             setting: RefCell::new(None),
             callbacks: RefCell::new(HashMap::new()),
             object: RefCell::new(None),
-            made: Cell::new(false),
         }
     }
 
@@ -100,7 +98,7 @@ impl PortState {
 
     /// The `Swoole\Server\Port` object for this listener (created on first use).
     pub(super) fn object(self: &Rc<Self>, server: &Rc<Shared>, index: usize) -> Zval {
-        if !self.made.replace(true) {
+        if self.object.borrow().is_none() {
             let port = Port {
                 state: Rc::downgrade(self),
                 server: Rc::downgrade(server),
