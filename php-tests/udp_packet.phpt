@@ -1,5 +1,5 @@
 --TEST--
-UDP: SWOOLE_SOCK_UDP primary port, onPacket($server, $data, $clientInfo) with Swoole's keys, datagrams up to 64 KiB, two workers share the socket, stats count packets; no onPacket is Swoole's fatal error
+UDP: SWOOLE_SOCK_UDP and SWOOLE_SOCK_UDP6 primary ports, onPacket($server, $data, $clientInfo) with Swoole's keys, datagrams up to 64 KiB, two workers share the socket, stats count packets; no onPacket is Swoole's fatal error
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
@@ -50,6 +50,18 @@ echo fread($c, 100), "\n";
 show_server($h);
 
 $h = start_server('
+$s = new Swoole\Server("::1", $PORT, SWOOLE_BASE, SWOOLE_SOCK_UDP6);
+$s->on("WorkerStart", function ($s) { echo "ready\n"; });
+$s->on("Packet", function ($s, $data, $ci) { $s->sendto($ci["address"], $ci["port"], "v6 " . $ci["address"] . " " . $data); });
+$s->start();
+', ['no_wait' => true]);
+var_dump(wait_for_output($h, "ready"));
+$c = udp_client($h['port'], '::1');
+fwrite($c, "hello");
+echo fread($c, 100), "\n";
+stop_server($h);
+
+$h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT, SWOOLE_BASE, SWOOLE_SOCK_UDP);
 $s->on("Receive", function () {});
 $s->start();
@@ -69,6 +81,8 @@ int(2)
 int(2)
 ready %d
 ready %d
+bool(true)
+v6 ::1 hello
 --- server exit 255 ---
 
 Fatal error: Swoole\Server::start(): require onPacket callback in SERVER on line %d

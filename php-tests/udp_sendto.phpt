@@ -18,6 +18,8 @@ $s->on("Receive", function ($s, $fd, $rid, $d) use ($b) {
         "empty" => $s->sendto("127.0.0.1", (int)$port, ""),
         "unix" => $s->sendto("/tmp/nowhere.sock", 0, "x"),
         "send" => $s->send("127.0.0.1", "x"),
+        "badip" => $s->sendto("not-an-ip", (int)$port, "x"),
+        "badport" => $s->sendto("127.0.0.1", 70000, "x"),
     };
     $s->send($fd, json_encode([$r, swoole_last_error()]) . "\n");
 });
@@ -32,7 +34,7 @@ foreach (['first', 'second'] as $cmd) {
     $data = stream_socket_recvfrom($udp, 65536, 0, $from);
     echo $data, " from port ", (int)substr(strrchr($from, ':'), 1) === ($cmd === 'first' ? $u1 : $u2) ? "ok" : "wrong: $from", "\n";
 }
-foreach (['v6', 'empty', 'unix', 'send'] as $cmd) {
+foreach (['v6', 'empty', 'unix', 'send', 'badip', 'badport'] as $cmd) {
     fwrite($ctl, "$cmd $uport\n");
     echo $cmd, ": ", trim(fgets($ctl)), "\n";
 }
@@ -50,6 +52,8 @@ v6: [false,505]
 empty: [false,550]
 unix: [false,505]
 send: [false,1005]
+badip: [false,505]
+badport: [false,9004]
 echo:ping
 --- server exit 0 ---
 
@@ -58,6 +62,10 @@ Warning: Swoole\Server::sendto(): UDP6 listener has to be added before executing
 Warning: Swoole\Server::sendto(): the data sent must not be empty in SERVER on line %d
 
 Warning: Swoole\Server::sendto(): UnixDgram listener has to be added before executing sendto in SERVER on line %d
+
+Warning: Swoole\Server::sendto(): sendto(): invalid address [not-an-ip] in SERVER on line %d
+
+Warning: Swoole\Server::sendto(): sendto(): invalid port [70000] in SERVER on line %d
 
 Warning: Swoole\Server::sendto(): server is not running in %s on line %d
 bool(false)
