@@ -275,3 +275,29 @@ function wait_pid_gone(int $pid, float $timeout = 5.0): bool
     }
     return true;
 }
+
+/** Waits for a line "$prefix<value>" in the server's output and returns <value> (null if none). */
+function server_value(array $h, string $prefix, float $timeout = 5.0): ?string
+{
+    $deadline = microtime(true) + $timeout;
+    while (microtime(true) < $deadline) {
+        $out = (string)@file_get_contents($h['out']);
+        if (preg_match('/^' . preg_quote($prefix, '/') . '(.*)$/m', $out, $m)) {
+            return $m[1];
+        }
+        usleep(10000);
+    }
+    return null;
+}
+
+/** A connected UDP client stream (reads time out after $timeout s). */
+function udp_client(int $port, string $host = '127.0.0.1', float $timeout = 3.0)
+{
+    $h = str_contains($host, ':') ? "[$host]" : $host;
+    $c = stream_socket_client("udp://$h:$port", $errno, $errstr, $timeout);
+    if (!$c) {
+        throw new RuntimeException("udp connect failed: $errstr");
+    }
+    stream_set_timeout($c, (int)$timeout, (int)(fmod($timeout, 1) * 1e6));
+    return $c;
+}

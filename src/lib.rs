@@ -15,7 +15,10 @@
 //!   - `shm/atomic.rs`: the 32-bit (futex wait/wakeup) and 64-bit counters;
 //!   - `shm/table.rs`: `Swoole\Table`'s storage (buckets, conflict pool, seqlock rows).
 //! - `net/mod.rs`: the reactor's contract (`EventSink`), its error codes and clock.
-//!   - `net/listener.rs`: bind (constructor, §1), listen, accept: TCP, TCP6, unix stream.
+//!   - `net/listener.rs`: bind (constructor and `listen()`, §1), listen, accept: TCP,
+//!     TCP6, UDP, UDP6, unix stream and datagram.
+//!   - `net/port.rs`: one listener inside the reactor: its own settings, framing, heartbeat.
+//!   - `net/dgram.rs`: datagram listeners: the receive loop (onPacket), `sendto(2)`.
 //!   - `net/conn.rs`: one session: socket, output queue, times, exactly-one-onClose flags.
 //!   - `net/reactor.rs`: accept loop, per-connection task, `send()`/`close()`/`pause()`
 //!     (§2 data plane), forwarded cross-worker calls, graceful drain, `stats()` counters.
@@ -41,7 +44,10 @@
 //!   - `php/server/sink.rs`: events (§3), one place each, with the callback failure policy.
 //!   - `php/server/info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
 //!   - `php/server/connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
-//!   - `php/server/port.rs`: `Swoole\Server\Port`.
+//!   - `php/server/port.rs`: `Swoole\Server\Port` (its options, callbacks, properties).
+//!   - `php/server/listen.rs`: `listen()`/`addlistener()`, and each port's plan at `start()`.
+//!   - `php/server/dgram.rs`: `sendto()`, `send()` to a unix datagram path, onPacket's info.
+//!   - `php/server/options.rs`: reading a `set()` array (`Server::set()`, `Port::set()`).
 //!   - `php/server/task.rs`: tasks and pipe messages (§2 Tasks, IPC): `task()`, `taskwait()`,
 //!     `taskWaitMulti()`, `finish()`, `sendMessage()`, onTask/onFinish/onPipeMessage.
 //!   - `php/task.rs`: `Swoole\Server\Task` (onTask's object with `task_object`).

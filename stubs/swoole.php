@@ -17,8 +17,8 @@ namespace Swoole {
     }
 
     /**
-     * An event-driven TCP or unix-stream server, compatible with Swoole\Server (SWOOLE_BASE,
-     * one worker process).
+     * An event-driven TCP, UDP and unix socket server with extra ports (listen()),
+     * compatible with Swoole\Server (SWOOLE_BASE).
      */
     class Server
     {
@@ -62,6 +62,22 @@ namespace Swoole {
 
         /** Runs the event loop until shutdown(), SIGTERM or SIGINT; then returns true. */
         public function start(): bool {}
+
+        /**
+         * Adds a listening port before start() (SWOOLE_SOCK_TCP/TCP6/UDP/UDP6/UNIX_STREAM/
+         * UNIX_DGRAM); port 0 picks a free one. False, with a warning, if it cannot be bound
+         * or the server runs.
+         */
+        public function listen(string $host, int $port, int $sock_type): \Swoole\Server\Port|false {}
+
+        /** Alias of listen(). */
+        public function addlistener(string $host, int $port, int $sock_type): \Swoole\Server\Port|false {}
+
+        /**
+         * Sends a datagram from a UDP/UDP6/unix datagram port ($ip starting with "/" is a unix
+         * path); $server_socket picks the port by its sock, -1 the first of that family.
+         */
+        public function sendto(string $ip, int $port, string $data, int $server_socket = -1): bool {}
 
         /** Binary-safe; false with getLastError() == SWOOLE_ERROR_SESSION_NOT_EXIST for an unknown fd. */
         public function send(int|string $fd, string $send_data, ?int $server_socket = null): bool {}
@@ -184,14 +200,40 @@ namespace Swoole {
 
 namespace Swoole\Server {
     /** A listening port; obtained from $server->ports, not constructed. */
+    /**
+     * A listener: $server->ports[0] is the server's own, listen()/addlistener() add others.
+     * Each has its own options (the server's set() options with Port::set() over them)
+     * and its own callbacks (falling back to the server's).
+     */
     class Port
     {
         public string $host;
+        /** The bound port; the kernel-chosen one for port 0 (0 for unix sockets). */
         public int $port;
+        /** SWOOLE_SOCK_* (without SWOOLE_SSL). */
         public int $type;
+        /** The listening socket's descriptor (server_fd / server_socket). */
+        public int $sock;
+        public bool $ssl;
+        /** @var array|null What Port::set() was given (port 0: the server's set() too). */
+        public $setting;
+        /** Only this port's sessions. */
+        public \Swoole\Connection\Iterator $connections;
 
         /** @throws \Error always: use Swoole\Server->listen(). */
         public function __construct() {}
+
+        /**
+         * Port-level options (framing, buffers, TCP options, heartbeat) for this port only,
+         * applied over the server's. Validated like Server::set().
+         */
+        public function set(array $settings): void {}
+
+        /** Connect, Receive, Close, Packet, BufferFull, BufferEmpty for this port. */
+        public function on(string $event_name, callable $callback): bool {}
+
+        /** This port's own callback (port 0: the server's), or null. */
+        public function getCallback(string $event_name): mixed {}
     }
 
     /** A task as onTask gets it with task_enable_coroutine / task_object. */

@@ -113,6 +113,9 @@ impl CloseReason {
 /// (which write to it directly while its queue is empty and otherwise queue and wake it).
 pub struct Conn {
     pub id: u64,
+    /// Index of the listener that accepted it (0: the primary port), whose settings and
+    /// callbacks apply.
+    pub port: usize,
     /// The OS descriptor, for direct non-blocking sends; valid while the task lives, which
     /// is at least as long as the session is in the table.
     pub socket_fd: RawFd,

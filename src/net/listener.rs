@@ -146,6 +146,17 @@ impl Listener {
 
 /// Binds a TCP socket (`port` 0 picks a free one); returns it with the port it got.
 pub fn bind_tcp(host: &str, port: i64, v6: bool) -> io::Result<(Socket, i64)> {
+    bind_inet(host, port, v6, Type::STREAM)
+}
+
+/// Binds a UDP socket (`port` 0 picks a free one); returns it with the port it got.
+pub fn bind_udp(host: &str, port: i64, v6: bool) -> io::Result<(Socket, i64)> {
+    let (socket, port) = bind_inet(host, port, v6, Type::DGRAM)?;
+    socket.set_nonblocking(true)?;
+    Ok((socket, port))
+}
+
+fn bind_inet(host: &str, port: i64, v6: bool, ty: Type) -> io::Result<(Socket, i64)> {
     let addr: SocketAddr = if v6 && host.contains(':') {
         SocketAddr::new(
             host.parse()
@@ -158,7 +169,7 @@ pub fn bind_tcp(host: &str, port: i64, v6: bool) -> io::Result<(Socket, i64)> {
             .find(|a| a.is_ipv6() == v6)
             .ok_or_else(|| io::Error::from_raw_os_error(libc::EADDRNOTAVAIL))?
     };
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM.cloexec(), None)?;
+    let socket = Socket::new(Domain::for_address(addr), ty.cloexec(), None)?;
     socket.set_reuse_address(true)?;
     if v6 {
         socket.set_only_v6(true)?;
@@ -176,6 +187,14 @@ pub fn bind_tcp(host: &str, port: i64, v6: bool) -> io::Result<(Socket, i64)> {
 pub fn bind_unix(path: &str) -> io::Result<(Socket, i64)> {
     let socket = Socket::new(Domain::UNIX, Type::STREAM.cloexec(), None)?;
     socket.bind(&socket2::SockAddr::unix(path)?)?;
+    Ok((socket, 0))
+}
+
+/// Binds a unix datagram socket at `path` (peers send to that path).
+pub fn bind_unix_dgram(path: &str) -> io::Result<(Socket, i64)> {
+    let socket = Socket::new(Domain::UNIX, Type::DGRAM.cloexec(), None)?;
+    socket.bind(&socket2::SockAddr::unix(path)?)?;
+    socket.set_nonblocking(true)?;
     Ok((socket, 0))
 }
 

@@ -6,7 +6,9 @@
 //! across a sink call, because sink calls run PHP code that re-enters (`send`, `close`,
 //! `getClientInfo`).
 //!
-//! - [`listener`]: binding (constructor) and accepting (TCP, TCP6, unix stream).
+//! - [`listener`]: binding (constructor, `listen()`) and accepting (TCP, TCP6, unix stream).
+//! - [`port`]: one listener's own settings, framing and heartbeat inside the reactor.
+//! - [`dgram`]: datagram listeners (UDP, UDP6, unix datagram): onPacket and `sendto()`.
 //! - [`conn`]: one open session: its socket, output queue, times and flags.
 //! - [`reactor`]: accept loop, per-connection task (read, frame, deliver, flush), `send()`,
 //!   `close()`, pause/resume, cross-worker forwarded calls, graceful drain; `stats()` counters.
@@ -18,8 +20,10 @@
 //!   new connection before it becomes a session (`open_proxy_protocol`).
 
 pub mod conn;
+pub mod dgram;
 pub mod heartbeat;
 pub mod listener;
+pub mod port;
 pub mod proxy;
 mod proxy_accept;
 pub mod reactor;
@@ -29,7 +33,9 @@ pub mod sockopt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use conn::{CloseReason, Conn};
+pub use dgram::Peer;
 pub use listener::Listener;
+pub use port::{PortCfg, PortKind};
 pub use reactor::{Reactor, SendError, SendfileError, Stats};
 
 /// Swoole error codes the reactor reports (include/swoole_error.h, v6.1.7).
@@ -42,14 +48,18 @@ pub mod code {
     pub const PACKAGE_MALFORMED_DATA: i64 = 1204;
 }
 
-/// What the reactor tells the layer above. Implementations run user code.
+/// What the reactor tells the layer above. Implementations run user code. `port` is the
+/// index of the listener involved (0: the primary port), whose callbacks apply.
 pub trait EventSink {
-    fn on_connect(&self, id: u64);
-    fn on_receive(&self, id: u64, data: &[u8]);
-    /// After an onReceive, once the request is counted (`max_request` recycling looks here).
+    fn on_connect(&self, port: usize, id: u64);
+    fn on_receive(&self, port: usize, id: u64, data: &[u8]);
+    /// After an onReceive or onPacket, once the request is counted (`max_request`
+    /// recycling looks here).
     fn after_receive(&self, _id: u64) {}
     /// Called exactly once per session, before its socket is closed.
-    fn on_close(&self, id: u64, reactor_id: i64);
+    fn on_close(&self, port: usize, id: u64, reactor_id: i64);
+    /// One datagram on a UDP or unix datagram listener.
+    fn on_packet(&self, _port: usize, _data: &[u8], _peer: &Peer) {}
     /// A framing error ends the connection; the sink reports it (Swoole logs a warning).
     fn on_protocol_error(&self, id: u64, code: i64, message: String);
     /// A problem the reactor cannot pin on one callback (accept failures, `max_connection`,
@@ -60,11 +70,11 @@ pub trait EventSink {
     /// message; never a forwarded `send()`/`close()`, which the reactor serves itself).
     fn on_message(&self, _header: crate::process::channel::Header, _payload: &[u8]) {}
     /// The output queue reached `buffer_high_watermark` (once per crossing).
-    fn on_buffer_full(&self, _id: u64) {}
+    fn on_buffer_full(&self, _port: usize, _id: u64) {}
     /// After a BufferFull, the queue drained to `buffer_low_watermark`.
-    fn on_buffer_empty(&self, _id: u64) {}
+    fn on_buffer_empty(&self, _port: usize, _id: u64) {}
     /// `package_length_func`: total packet length, 0 for "need more", < 0 for malformed.
-    fn custom_length(&self, _id: u64, _buffered: &[u8]) -> i64 {
+    fn custom_length(&self, _port: usize, _id: u64, _buffered: &[u8]) -> i64 {
         -1
     }
 }

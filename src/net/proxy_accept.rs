@@ -28,13 +28,19 @@ const FIRST_PEEK: usize = 256;
 impl Reactor {
     /// Reads the PROXY header of an accepted connection, then admits it as a session with the
     /// client's address; on a bad, missing or late header closes it with a warning.
-    pub(super) async fn admit_proxied(self: Rc<Self>, stream: Stream, ip: String, port: u16) {
-        let limit = Duration::from_secs_f64(self.settings.proxy_protocol_timeout);
+    pub(super) async fn admit_proxied(
+        self: Rc<Self>,
+        listener: usize,
+        stream: Stream,
+        ip: String,
+        port: u16,
+    ) {
+        let timeout = self.ports[listener].settings.proxy_protocol_timeout;
+        let limit = Duration::from_secs_f64(timeout);
         let verdict = match tokio::time::timeout(limit, read_header(&stream)).await {
             Ok(r) => r,
             Err(_) => Err(Some(format!(
-                "no complete PROXY protocol header within {} s (proxy_protocol_timeout)",
-                self.settings.proxy_protocol_timeout
+                "no complete PROXY protocol header within {timeout} s (proxy_protocol_timeout)"
             ))),
         };
         if self.stopping.get() {
@@ -43,7 +49,7 @@ impl Reactor {
         match verdict {
             Ok(header) => {
                 let (ip, port, proxied) = Proxied::from_header(header, ip, port);
-                self.admit(stream, ip, port, Some(Box::new(proxied)));
+                self.admit(listener, stream, ip, port, Some(Box::new(proxied)));
             }
             // Connected and left without a byte: a balancer's plain TCP health check.
             Err(None) => {}

@@ -14,7 +14,9 @@ use tokio::io::ReadBuf;
 use tokio::sync::Notify;
 
 use super::conn::{set_linger_zero, Chunk, CloseReason, Conn, Stream};
-use super::heartbeat::{self, IdleWheel, Verdict};
+use super::dgram::Peer;
+use super::heartbeat::{self, Verdict};
+use super::port::PortCfg;
 use super::session::SessionTable;
 use super::{code, now, EventSink, Listener};
 use crate::codec::{Decoder, FrameError, Framing};
@@ -90,16 +92,16 @@ pub enum SendfileError {
 pub struct Reactor {
     pub sessions: RefCell<SessionTable<Rc<Conn>>>,
     pub stats: Stats,
+    /// The server's settings (process-wide ones: `worker_num`, `max_connection`, …).
     pub settings: Settings,
-    framing: Framing,
+    /// Every listener, index 0 the primary port; connection-level settings come from here.
+    pub ports: Vec<PortCfg>,
     sink: RefCell<Option<Rc<dyn EventSink>>>,
     read_buf: RefCell<Vec<u8>>,
     live_tasks: Cell<usize>,
     tasks_done: Notify,
     /// Set when shutdown begins: no new connection is served after it.
     pub stopping: Cell<bool>,
-    pub server_fd: RawFd,
-    pub server_port: u16,
     /// This worker's channel (with several workers), read by [`Reactor::peer_loop`].
     inbox: std::cell::OnceCell<Inbox>,
     reassembler: RefCell<Reassembler>,
@@ -111,17 +113,12 @@ pub struct Reactor {
     /// Receive buffer of [`Reactor::wait_message`], kept: zeroing 60 KiB per `taskwait()`
     /// showed in its latency.
     wait_buf: RefCell<Vec<u8>>,
-    /// (check interval, idle time) when the heartbeat is on.
-    pub heartbeat: Option<(Duration, Duration)>,
-    wheel: RefCell<IdleWheel>,
 }
 
 impl Reactor {
     pub fn new(
         settings: Settings,
-        framing: Framing,
-        server_fd: RawFd,
-        server_port: u16,
+        ports: Vec<PortCfg>,
         shared: Option<(&'static SharedStats, usize)>,
         owners: Option<&'static Owners>,
     ) -> Rc<Self> {
@@ -144,28 +141,21 @@ impl Reactor {
             worker_request_count: Cell::new(0),
             worker_response_count: Cell::new(0),
         };
-        let settings_heartbeat = settings.heartbeat();
         Rc::new(Reactor {
             sessions: RefCell::new(SessionTable::new(settings.start_session_id)),
             stats: st,
             settings,
-            framing,
+            ports,
             sink: RefCell::new(None),
             read_buf: RefCell::new(vec![0; READ_BUF]),
             live_tasks: Cell::new(0),
             tasks_done: Notify::new(),
             stopping: Cell::new(false),
-            server_fd,
-            server_port,
             inbox: std::cell::OnceCell::new(),
             reassembler: RefCell::new(Reassembler::default()),
             inbox_stashed: Notify::new(),
             inbox_hold: Cell::new(false),
             wait_buf: RefCell::new(Vec::new()),
-            heartbeat: settings_heartbeat,
-            wheel: RefCell::new(IdleWheel::new(
-                settings_heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
-            )),
         })
     }
 
@@ -247,7 +237,7 @@ impl Reactor {
         self.sink.borrow_mut().take();
     }
 
-    fn sink(&self) -> Option<Rc<dyn EventSink>> {
+    pub(super) fn sink(&self) -> Option<Rc<dyn EventSink>> {
         self.sink.borrow().clone()
     }
 
@@ -262,8 +252,16 @@ impl Reactor {
         self.sessions.borrow().get(id)
     }
 
-    /// Accepts until shutdown. Accept errors (e.g. EMFILE) back off instead of spinning.
-    pub async fn accept_loop(self: Rc<Self>, listener: Listener) {
+    /// The settings of the listener that accepted `conn`.
+    fn port_settings(&self, conn: &Conn) -> &Settings {
+        &self.ports[conn.port].settings
+    }
+
+    /// Accepts on listener `port` until shutdown. Accept errors (e.g. EMFILE) back off
+    /// instead of spinning.
+    pub async fn accept_loop(self: Rc<Self>, port: usize, listener: Listener) {
+        let nodelay = self.ports[port].settings.open_tcp_nodelay;
+        let proxy_protocol = self.ports[port].settings.open_proxy_protocol;
         // Out of descriptors (EMFILE) lasts as long as the connections do: one warning per
         // ACCEPT_WARN_EVERY with the count of failures since, not one every 100 ms.
         let mut last_warn: Option<std::time::Instant> = None;
@@ -272,20 +270,23 @@ impl Reactor {
             if self.stopping.get() {
                 return;
             }
-            let accepted = listener
-                .accept(self.settings.open_tcp_nodelay, || self.above_fair_share())
-                .await;
+            let accepted = listener.accept(nodelay, || self.above_fair_share()).await;
             if self.stopping.get() {
                 return;
             }
             match accepted {
-                Ok((stream, ip, port)) if self.settings.open_proxy_protocol => {
+                Ok((stream, ip, remote_port)) if proxy_protocol => {
                     // The header is read in its own task: a slow balancer must not hold up
                     // the accept loop.
-                    tokio::task::spawn_local(self.clone().admit_proxied(stream, ip, port));
+                    tokio::task::spawn_local(self.clone().admit_proxied(
+                        port,
+                        stream,
+                        ip,
+                        remote_port,
+                    ));
                 }
-                Ok((stream, ip, port)) => {
-                    if !self.clone().admit(stream, ip, port, None) {
+                Ok((stream, ip, remote_port)) => {
+                    if !self.clone().admit(port, stream, ip, remote_port, None) {
                         // As Swoole: stop accepting for a moment instead of refusing every
                         // connection in the backlog at full speed.
                         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -325,6 +326,7 @@ impl Reactor {
     /// `proxied`: it came through a PROXY protocol header (see `proxy_accept`).
     pub(super) fn admit(
         self: Rc<Self>,
+        port: usize,
         stream: Stream,
         remote_ip: String,
         remote_port: u16,
@@ -341,8 +343,10 @@ impl Reactor {
         }
         let id = self.stats.shared().next_id();
         let t = now();
+        let delay = self.ports[port].settings.enable_delay_receive;
         let conn = Rc::new(Conn {
             id,
+            port,
             socket_fd: stream.raw_fd(),
             remote_ip,
             remote_port,
@@ -359,16 +363,17 @@ impl Reactor {
             pending_full: Cell::new(false),
             pending_empty: Cell::new(false),
             protected: Cell::new(false),
-            delayed: Cell::new(self.settings.enable_delay_receive),
+            delayed: Cell::new(delay),
             close_reason: Cell::new(CloseReason::ServerClose),
             recv_queued: Cell::new(0),
             closing: Cell::new(false),
             reset: Cell::new(false),
-            paused: Cell::new(self.settings.enable_delay_receive),
+            paused: Cell::new(delay),
             waker: RefCell::new(None),
         });
-        if let Some((_, idle)) = self.heartbeat {
-            self.wheel
+        let cfg = &self.ports[port];
+        if let Some((_, idle)) = cfg.heartbeat {
+            cfg.wheel
                 .borrow_mut()
                 .schedule(id, heartbeat::ms(t) + idle.as_millis() as u64);
         }
@@ -376,6 +381,7 @@ impl Reactor {
         SharedStats::add(self.stats.slot_connections(), 1);
         if let Some(o) = self.stats.owners {
             o.set(id, self.stats.pid);
+            o.set_listener(id, port as u16);
             o.publish(
                 id,
                 &conn.remote_ip,
@@ -393,11 +399,12 @@ impl Reactor {
 
     async fn run_conn(self: Rc<Self>, conn: Rc<Conn>, mut stream: Stream) {
         if let Some(sink) = self.sink() {
-            sink.on_connect(conn.id);
+            sink.on_connect(conn.port, conn.id);
         }
-        let mut decoder = match self.framing {
+        let cfg = &self.ports[conn.port];
+        let mut decoder = match cfg.framing {
             Framing::Raw => None,
-            ref f => Some(Decoder::new(f.clone(), self.settings.package_max_length)),
+            ref f => Some(Decoder::new(f.clone(), cfg.settings.package_max_length)),
         };
         loop {
             let ev = poll_fn(|cx| self.poll_conn(&conn, &mut stream, cx)).await;
@@ -422,12 +429,12 @@ impl Reactor {
                 }
                 ConnEvent::BufferFull => {
                     if let Some(sink) = self.sink() {
-                        sink.on_buffer_full(conn.id);
+                        sink.on_buffer_full(conn.port, conn.id);
                     }
                 }
                 ConnEvent::BufferEmpty => {
                     if let Some(sink) = self.sink() {
-                        sink.on_buffer_empty(conn.id);
+                        sink.on_buffer_empty(conn.port, conn.id);
                     }
                 }
                 ConnEvent::Finished => break,
@@ -440,6 +447,18 @@ impl Reactor {
         self.live_tasks.set(self.live_tasks.get() - 1);
         if self.live_tasks.get() == 0 {
             self.tasks_done.notify_waiters();
+        }
+    }
+
+    /// One datagram read on listener `port`: onPacket, then counted as a request (as Swoole
+    /// counts it: `stats()` inside onPacket does not include it yet).
+    pub(super) fn deliver_packet(&self, port: usize, data: &[u8], peer: &Peer) {
+        SharedStats::add(&self.stats.shared().total_recv_bytes, data.len() as u64);
+        if let Some(sink) = self.sink() {
+            sink.on_packet(port, data, peer);
+            SharedStats::add(&self.stats.shared().request_count, 1);
+            bump(&self.stats.worker_request_count, 1);
+            sink.after_receive(0);
         }
     }
 
@@ -465,15 +484,15 @@ impl Reactor {
             // Raw: one onReceive per read. The buffer stays borrowed during the callback;
             // nothing a callback can do reads from a socket.
             let buf = self.read_buf.borrow();
-            sink.on_receive(conn.id, &buf[..n]);
+            sink.on_receive(conn.port, conn.id, &buf[..n]);
             self.count_request(&*sink, conn.id);
             return Ok(());
         };
         decoder.push(&self.read_buf.borrow()[..n]);
-        let custom = matches!(self.framing, Framing::Custom);
+        let custom = matches!(self.ports[conn.port].framing, Framing::Custom);
         let dispatch = |packet: &[u8]| {
             conn.last_dispatch_time.set(now());
-            sink.on_receive(conn.id, packet);
+            sink.on_receive(conn.port, conn.id, packet);
             self.count_request(&*sink, conn.id);
         };
         loop {
@@ -483,7 +502,7 @@ impl Reactor {
             // The packet is lent straight from the decoder's buffer: one copy, into PHP's string.
             let mut result = decoder.next_packet_with(dispatch).map(|p| p.is_some());
             if matches!(result, Ok(false)) && custom && decoder.wants_custom_length() {
-                let answer = sink.custom_length(conn.id, decoder.buffered());
+                let answer = sink.custom_length(conn.port, conn.id, decoder.buffered());
                 result = decoder.apply_custom_length(answer).map(|p| {
                     p.as_deref().map(dispatch);
                     p.is_some()
@@ -618,7 +637,8 @@ impl Reactor {
             if let Some(o) = self.stats.owners {
                 o.touch(conn.id, None, Some(t));
             }
-            if conn.buffer_full.get() && conn.out_bytes.get() <= self.settings.buffer_low_watermark
+            if conn.buffer_full.get()
+                && conn.out_bytes.get() <= self.port_settings(conn).buffer_low_watermark
             {
                 conn.buffer_full.set(false);
                 conn.pending_empty.set(true);
@@ -633,7 +653,7 @@ impl Reactor {
         if conn.is_closing() {
             return Err(SendError::Closed);
         }
-        if data.len() > self.settings.buffer_output_size {
+        if data.len() > self.port_settings(&conn).buffer_output_size {
             return Err(SendError::TooLarge);
         }
         let mut written = 0;
@@ -675,7 +695,7 @@ impl Reactor {
                     o.touch(conn.id, None, Some(t));
                 }
             }
-        } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
+        } else if conn.out_bytes.get() >= self.port_settings(&conn).socket_buffer_size {
             // Like Swoole, the limit applies to what is already queued, so one large send
             // on an idle connection is always accepted whole.
             return Err(SendError::Overflow);
@@ -696,7 +716,9 @@ impl Reactor {
 
     /// After output was queued: BufferFull once per crossing of the high watermark.
     fn note_queued(&self, conn: &Conn) {
-        if !conn.buffer_full.get() && conn.out_bytes.get() >= self.settings.high_watermark() {
+        if !conn.buffer_full.get()
+            && conn.out_bytes.get() >= self.port_settings(conn).high_watermark()
+        {
             conn.buffer_full.set(true);
             conn.pending_full.set(true);
         }
@@ -854,7 +876,7 @@ impl Reactor {
         conn.close_reason.set(reason);
         conn.reset.set(reset);
         if let Some(sink) = self.sink() {
-            sink.on_close(id, reactor_id);
+            sink.on_close(conn.port, id, reactor_id);
         }
         if self.sessions.borrow_mut().remove(id).is_some() {
             self.stats
@@ -893,16 +915,22 @@ impl Reactor {
         }
     }
 
-    /// One heartbeat check: closes the sessions that are due and idle, reschedules the
-    /// others. Looks only at sessions whose bucket is due (see [`heartbeat`]).
-    pub fn heartbeat_check(&self) {
-        let Some((_, idle)) = self.heartbeat else {
+    /// Whether any listener runs a heartbeat (`heartbeat()` returns false otherwise).
+    pub fn has_heartbeat(&self) -> bool {
+        self.ports.iter().any(|p| p.heartbeat.is_some())
+    }
+
+    /// One heartbeat check of listener `port`: closes its sessions that are due and idle,
+    /// reschedules the others. Looks only at sessions whose bucket is due (see [`heartbeat`]).
+    pub fn heartbeat_check(&self, port: usize) {
+        let cfg = &self.ports[port];
+        let Some((_, idle)) = cfg.heartbeat else {
             return;
         };
         let idle_ms = idle.as_millis() as u64;
         let now_ms = heartbeat::ms(now());
         let mut due = Vec::new();
-        self.wheel.borrow_mut().take_due(now_ms, &mut due);
+        cfg.wheel.borrow_mut().take_due(now_ms, &mut due);
         for id in due {
             let Some(conn) = self.get(id) else {
                 continue;
@@ -915,14 +943,15 @@ impl Reactor {
                 Verdict::Close => {
                     self.close_with(id, 0, false, CloseReason::Heartbeat);
                 }
-                Verdict::Recheck(at) => self.wheel.borrow_mut().schedule(id, at),
+                Verdict::Recheck(at) => cfg.wheel.borrow_mut().schedule(id, at),
             }
         }
     }
 
-    /// Runs [`Reactor::heartbeat_check`] every check interval, until aborted.
-    pub async fn heartbeat_loop(self: Rc<Self>) {
-        let Some((interval, _)) = self.heartbeat else {
+    /// Runs [`Reactor::heartbeat_check`] for listener `port` every check interval, until
+    /// aborted. Each listener has its own (or none).
+    pub async fn heartbeat_loop(self: Rc<Self>, port: usize) {
+        let Some((interval, _)) = self.ports[port].heartbeat else {
             return;
         };
         let mut tick = tokio::time::interval(interval);
@@ -930,7 +959,7 @@ impl Reactor {
         tick.tick().await;
         loop {
             tick.tick().await;
-            self.heartbeat_check();
+            self.heartbeat_check(port);
         }
     }
 
@@ -938,9 +967,10 @@ impl Reactor {
     /// as Swoole's; it is called by the user, not on every check), closed if `close`.
     /// None when the heartbeat is off.
     pub fn idle_sessions(&self, close: bool) -> Option<Vec<u64>> {
-        let (_, idle) = self.heartbeat?;
+        if !self.has_heartbeat() {
+            return None;
+        }
         let t = now();
-        let idle = idle.as_secs_f64();
         let ids: Vec<u64> = self
             .sessions
             .borrow()
@@ -948,9 +978,12 @@ impl Reactor {
             .into_iter()
             .filter(|id| {
                 self.get(*id).is_some_and(|c| {
+                    let Some((_, idle)) = self.ports[c.port].heartbeat else {
+                        return false;
+                    };
                     !c.is_closing()
                         && !c.protected.get()
-                        && c.last_recv_time.get().max(c.connect_time) + idle <= t
+                        && c.last_recv_time.get().max(c.connect_time) + idle.as_secs_f64() <= t
                 })
             })
             .collect();

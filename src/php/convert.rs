@@ -123,10 +123,21 @@ extern "C" {
     fn zend_wrong_parameter_type_error(num: u32, expected_type: c_int, arg: *mut zval);
 }
 
-/// A session id argument: an int, or a numeric string as Swoole accepts.
+/// A session id argument: an int, or a string read as PHP's `(int)` reads it (leading
+/// digits; "127.0.0.1" is 127, "abc" is 0), as Swoole's `zval_get_long` does.
 pub fn fd_arg(fd: &Zval) -> Option<i64> {
     if let Some(i) = fd.long() {
         return Some(i);
     }
-    fd.str().and_then(|s| s.trim().parse::<i64>().ok())
+    let s = fd.str()?.trim_start();
+    let (sign, digits) = match s.as_bytes().first() {
+        Some(b'-') => (-1, &s[1..]),
+        Some(b'+') => (1, &s[1..]),
+        _ => (1, s),
+    };
+    let end = digits
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(digits.len());
+    Some(sign * digits[..end].parse::<i64>().unwrap_or(0))
 }

@@ -227,6 +227,7 @@ pub const PHP_FATAL_ERROR: i64 = 503;
 pub const WRONG_OPERATION: i64 = 509;
 pub const PHP_RUNTIME_NOTICE: i64 = 510;
 pub const NO_PAYLOAD: i64 = 550;
+pub const OPERATION_NOT_SUPPORT: i64 = 507;
 pub const INVALID_PARAMS: i64 = 505;
 pub const SERVER_INVALID_LISTEN_PORT: i64 = 9004;
 pub const SYSTEM_CALL_FAIL: i64 = 502;

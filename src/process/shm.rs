@@ -187,6 +187,8 @@ struct SessionInfo {
     ip: [AtomicU64; 2],
     /// remote_port (16 bits) | worker_id (16) | socket_fd (32)
     port_wid_fd: AtomicU64,
+    /// Index of the listener (server port) that accepted it.
+    listener: AtomicU64,
     connect_time: AtomicU64,
     last_recv_time: AtomicU64,
     last_send_time: AtomicU64,
@@ -199,6 +201,8 @@ pub struct RemoteInfo {
     pub remote_port: u16,
     pub worker_id: u16,
     pub socket_fd: i32,
+    /// Index of the listener that accepted it (0: the primary port).
+    pub listener: u16,
     pub connect_time: f64,
     pub last_recv_time: f64,
     pub last_send_time: f64,
@@ -266,6 +270,14 @@ impl Owners {
         s.id.store(id, Ordering::Release);
     }
 
+    /// Records which listener accepted a session: by its owner, right before `publish`
+    /// (whose release store of the id makes it visible together with the rest).
+    pub fn set_listener(&self, id: u64, listener: u16) {
+        self.info_slot(id)
+            .listener
+            .store(listener as u64, Ordering::Relaxed);
+    }
+
     /// Records activity on a published session (by its owner).
     pub fn touch(&self, id: u64, recv: Option<f64>, send: Option<f64>) {
         let s = self.info_slot(id);
@@ -300,6 +312,7 @@ impl Owners {
             remote_port: (pwf >> 48) as u16,
             worker_id: (pwf >> 32) as u16,
             socket_fd: pwf as u32 as i32,
+            listener: s.listener.load(Ordering::Relaxed) as u16,
             connect_time: f64::from_bits(s.connect_time.load(Ordering::Relaxed)),
             last_recv_time: f64::from_bits(s.last_recv_time.load(Ordering::Relaxed)),
             last_send_time: f64::from_bits(s.last_send_time.load(Ordering::Relaxed)),
@@ -339,11 +352,13 @@ mod tests {
     fn session_info_round_trip_and_clear() {
         let o = Owners::new_shared().expect("mmap");
         o.set(70_000, 1234);
+        o.set_listener(70_000, 2);
         o.publish(70_000, "127.0.0.1", 40_000, 1, 17, 1_700_000_000.5);
         o.touch(70_000, Some(1_700_000_001.0), Some(1_700_000_002.0));
         let i = o.info(70_000).expect("published");
         assert_eq!(i.remote_ip, "127.0.0.1");
         assert_eq!((i.remote_port, i.worker_id, i.socket_fd), (40_000, 1, 17));
+        assert_eq!(i.listener, 2);
         assert_eq!(
             (i.connect_time, i.last_recv_time, i.last_send_time),
             (1_700_000_000.5, 1_700_000_001.0, 1_700_000_002.0)

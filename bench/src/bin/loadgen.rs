@@ -63,7 +63,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: loadgen <pingpong|pipeline|churn|idle|flood> --port P [--host 127.0.0.1] \
+        "usage: loadgen <pingpong|pipeline|churn|idle|flood|udp> --port P [--host 127.0.0.1] \
          [--conns C] [--size S] [--duration SECS] [--depth P] [--rate R] [--warmup SECS] \
          [--hold SECS] [--max-requests N] [--connect-concurrency N] [--sources K] [--source-base B]"
     );
@@ -80,7 +80,7 @@ fn num<T: std::str::FromStr>(k: &str, v: &str) -> T {
 fn parse_args() -> Args {
     let mut it = std::env::args().skip(1);
     let mode = it.next().unwrap_or_else(|| usage());
-    if !matches!(mode.as_str(), "pingpong" | "pipeline" | "churn" | "idle" | "flood") {
+    if !matches!(mode.as_str(), "pingpong" | "pipeline" | "churn" | "idle" | "flood" | "udp") {
         usage();
     }
     let mut a = Args {
@@ -450,6 +450,56 @@ async fn run_stream_mode(a: &Args, addr: &str) -> (Shared, f64) {
     (stats, a.duration)
 }
 
+/// UDP ping-pong: `conns` connected UDP sockets, each with one datagram of `size` bytes in
+/// flight; the server must send it back unchanged (an echo through onPacket + sendto). A
+/// datagram lost on the way (UDP may drop under load) is resent after 200 ms and counted as
+/// an error, so a drop costs time, not the run.
+async fn run_udp(a: &Args, addr: &str) -> (Shared, f64) {
+    let start = Instant::now() + Duration::from_secs_f64(a.warmup);
+    let end = start + Duration::from_secs_f64(a.duration);
+    let stats = Rc::new(RefCell::new(Stats::new(start, end)));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..a.conns {
+        let sock = match tokio::net::UdpSocket::bind("127.0.0.1:0").await {
+            Ok(s) => s,
+            Err(_) => {
+                stats.borrow_mut().errors += 1;
+                continue;
+            }
+        };
+        if sock.connect(addr).await.is_err() {
+            stats.borrow_mut().errors += 1;
+            continue;
+        }
+        let stats = stats.clone();
+        let size = a.size;
+        set.spawn_local(async move {
+            let msg = payload(size, 1);
+            let mut buf = vec![0u8; 65536];
+            while Instant::now() < end {
+                let sent = Instant::now();
+                if sock.send(&msg).await.is_err() {
+                    stats.borrow_mut().errors += 1;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+                match tokio::time::timeout(Duration::from_millis(200), sock.recv(&mut buf)).await {
+                    Ok(Ok(n)) if buf[..n] == msg[..] => {
+                        stats.borrow_mut().complete(sent, Instant::now())
+                    }
+                    _ => stats.borrow_mut().errors += 1,
+                }
+            }
+        });
+    }
+    let _ = tokio::time::timeout_at((end + GRACE).into(), async {
+        while set.join_next().await.is_some() {}
+    })
+    .await;
+    set.abort_all();
+    (stats, a.duration)
+}
+
 /// Churn connects from a rotating source address 127.0.0.2..=127.0.0.251 (all of
 /// 127/8 is local on Linux), with IP_BIND_ADDRESS_NO_PORT so the port is still picked
 /// at connect time. Each client-closed connection leaves a TIME_WAIT entry for 60 s;
@@ -709,6 +759,7 @@ fn main() {
             "churn" => run_churn(&a, &addr).await,
             "idle" => run_idle(&a, &addr).await,
             "flood" => run_flood(&a, &addr).await,
+            "udp" => run_udp(&a, &addr).await,
             _ => unreachable!(),
         }
     });

@@ -20,9 +20,49 @@ use crate::php::convert::{false_zval, fd_arg, long};
 #[php(implements(ce = ce::arrayaccess, stub = "\\ArrayAccess"))]
 #[php(implements(ce = ce::countable, stub = "\\Countable"))]
 pub struct ConnectionIterator {
-    pub(super) shared: Option<Rc<Shared>>,
-    pub(super) ids: RefCell<Vec<u64>>,
-    pub(super) pos: Cell<usize>,
+    shared: Option<Rc<Shared>>,
+    /// `$port->connections`: only the sessions of this listener.
+    port: Option<usize>,
+    ids: RefCell<Vec<u64>>,
+    pos: Cell<usize>,
+}
+
+impl ConnectionIterator {
+    pub(super) fn new(shared: Option<Rc<Shared>>, port: Option<usize>) -> Self {
+        ConnectionIterator {
+            shared,
+            port,
+            ids: RefCell::new(Vec::new()),
+            pos: Cell::new(0),
+        }
+    }
+
+    /// The open sessions this iterator covers (server-wide, or one listener's).
+    fn sessions(&self) -> Vec<u64> {
+        let Some(s) = &self.shared else {
+            return Vec::new();
+        };
+        let Some(r) = s.reactor() else {
+            return Vec::new();
+        };
+        let mut ids = s.open_sessions(&r);
+        if let Some(port) = self.port {
+            ids.retain(|id| s.session_listener(&r, *id) == Some(port));
+        }
+        ids
+    }
+
+    /// Whether session `fd` is open (and, for a port's iterator, on that port).
+    fn covers(&self, sh: &Shared, fd: i64) -> bool {
+        let Some(r) = sh.reactor() else {
+            return false;
+        };
+        let open = fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing())
+            || sh.remote_owner(fd).is_some();
+        open && self
+            .port
+            .is_none_or(|p| sh.session_listener(&r, fd as u64) == Some(p))
+    }
 }
 
 #[php_impl]
@@ -36,12 +76,7 @@ impl ConnectionIterator {
     }
 
     pub fn rewind(&self) {
-        let ids = self
-            .shared
-            .as_ref()
-            .and_then(|s| s.reactor().map(|r| s.open_sessions(&r)))
-            .unwrap_or_default();
-        *self.ids.borrow_mut() = ids;
+        *self.ids.borrow_mut() = self.sessions();
         self.pos.set(0);
     }
 
@@ -66,6 +101,9 @@ impl ConnectionIterator {
     }
 
     pub fn count(&self) -> i64 {
+        if self.port.is_some() {
+            return self.sessions().len() as i64;
+        }
         self.shared
             .as_ref()
             .and_then(|s| s.reactor().map(|r| s.open_session_count(&r) as i64))
@@ -74,17 +112,18 @@ impl ConnectionIterator {
 
     pub fn offset_exists(&self, fd: &Zval) -> bool {
         let Some(sh) = &self.shared else { return false };
-        let (Some(r), Some(fd)) = (sh.reactor(), fd_arg(fd)) else {
-            return false;
-        };
-        fd > 0 && r.get(fd as u64).is_some_and(|c| !c.is_closing()) || sh.remote_owner(fd).is_some()
+        fd_arg(fd).is_some_and(|fd| self.covers(sh, fd))
     }
 
     pub fn offset_get(&self, fd: &Zval) -> PhpResult<Zval> {
         let Some(sh) = &self.shared else {
             return Ok(false_zval());
         };
-        client_info(sh, fd_arg(fd).unwrap_or(0))
+        let fd = fd_arg(fd).unwrap_or(0);
+        if self.port.is_some() && !self.covers(sh, fd) {
+            return Ok(false_zval());
+        }
+        client_info(sh, fd)
     }
 
     pub fn offset_set(&self, fd: &Zval, value: &Zval) {

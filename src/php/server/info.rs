@@ -14,6 +14,8 @@ use crate::process::{self, metrics, SharedStats};
 
 /// What `getClientInfo()` reports, whichever worker owns the session.
 struct ClientInfo {
+    /// Index of the listener that accepted it.
+    listener: usize,
     socket_fd: i64,
     remote_port: i64,
     remote_ip: String,
@@ -34,12 +36,13 @@ struct ClientInfo {
 
 impl ClientInfo {
     /// Swoole's keys, in Swoole's order.
-    fn into_zval(self, sh: &Shared, r: &Reactor) -> PhpResult<Zval> {
+    fn into_zval(self, r: &Reactor) -> PhpResult<Zval> {
         let mut a = ZendHashTable::new();
-        a.insert("server_port", r.server_port as i64)?;
-        a.insert("server_fd", r.server_fd as i64)?;
+        let port = r.ports.get(self.listener).unwrap_or(&r.ports[0]);
+        a.insert("server_port", port.server_port as i64)?;
+        a.insert("server_fd", port.server_fd as i64)?;
         a.insert("socket_fd", self.socket_fd)?;
-        a.insert("socket_type", sh.sock_type)?;
+        a.insert("socket_type", port.sock_type)?;
         a.insert("remote_port", self.remote_port)?;
         a.insert("remote_ip", self.remote_ip.as_str())?;
         a.insert("reactor_id", self.reactor_id)?;
@@ -83,6 +86,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
     }
     let info = sh.owners.get()?.info(fd as u64)?;
     Some(ClientInfo {
+        listener: info.listener as usize,
         socket_fd: info.socket_fd as i64,
         remote_port: info.remote_port as i64,
         remote_ip: info.remote_ip,
@@ -107,6 +111,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
         .then(|| r.get(fd as u64))
         .flatten()
         .map(|c| ClientInfo {
+            listener: c.port,
             socket_fd: c.socket_fd as i64,
             remote_port: c.remote_port as i64,
             remote_ip: c.remote_ip.clone(),
@@ -122,7 +127,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
             proxied: c.proxied.as_deref().cloned(),
         });
     match local.or_else(|| remote_client_info(sh, fd)) {
-        Some(info) => info.into_zval(sh, &r),
+        Some(info) => info.into_zval(&r),
         None => {
             set_last_error(code::SESSION_NOT_EXIST);
             Ok(false_zval())

@@ -10,13 +10,13 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use socket2::Socket;
 
-use super::sink::{call_simple, PhpSink};
-use super::state::{Shared, State, SOCK_UNIX_STREAM};
-use crate::codec::Framing;
-use crate::net::{listener, CloseReason, Listener, Reactor};
+use super::listen::{self, PortPlan};
+use super::sink::{call_simple, PhpSink, PortCallbacks};
+use super::state::{Shared, State};
+use crate::net::{dgram, CloseReason, Listener, PortCfg, PortKind, Reactor};
 use crate::options::Settings;
-use crate::php::callback::{self, Cached, LoopCtl};
-use crate::php::errors::{self, set_last_error, warning};
+use crate::php::callback::{self, LoopCtl};
+use crate::php::errors::{self, warning};
 use crate::php::exception::swoole_exception;
 use crate::php::timer;
 use crate::process::privileges::{self, Identity};
@@ -24,37 +24,6 @@ use crate::process::signals::LoopSignals;
 use crate::process::supervisor::{self, ExitStatus, ManagerConfig, ManagerHooks};
 use crate::process::systemd::Notifier;
 use crate::process::{self, log, Channel, ServerPages, SharedStats, MAX_SLOTS};
-
-/// Takes the bound socket and starts listening (in the process that will fork workers).
-fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
-    let socket = sh
-        .socket
-        .borrow_mut()
-        .take()
-        .ok_or("the listening socket is gone")?;
-    let listen_err = |e: std::io::Error| {
-        let errno = e.raw_os_error().unwrap_or(0) as i64;
-        set_last_error(errno);
-        swoole_exception(
-            format!(
-                "failed to listen server port[{}:{}], Error: {}[{errno}]",
-                sh.host,
-                sh.port,
-                errors::strerror(errno)
-            ),
-            errno,
-        )
-    };
-    let tcp = sh.sock_type != SOCK_UNIX_STREAM;
-    crate::net::sockopt::apply_listen_options(
-        std::os::fd::AsRawFd::as_raw_fd(&socket),
-        settings,
-        tcp,
-    )
-    .map_err(|e| swoole_exception(e, errors::INVALID_PARAMS))?;
-    listener::listen(&socket, settings.backlog).map_err(listen_err)?;
-    Ok(socket)
-}
 
 /// What `start()` set up for the whole server (log destination, pid file); dropped in the
 /// process that called `start()` when the server stops (workers leave with `_exit`).
@@ -113,9 +82,9 @@ fn daemonize(log_fd: std::os::fd::RawFd) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
+pub(super) fn run_server(sh: Rc<Shared>, server: Zval, plans: Vec<PortPlan>) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
-    let socket = listen_socket(&sh, &settings)?;
+    let sockets = listen::take_sockets(&sh, &plans)?;
     if let Err(e) = log::configure(log::LogConfig::new(
         settings.log_file.clone(),
         settings.log_level,
@@ -142,7 +111,7 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
         }
     }
     if settings.needs_manager() || !sh.user_processes.borrow().is_empty() {
-        return run_manager(sh, server, framing, socket, settings, files, identity);
+        return run_manager(sh, server, plans, sockets, settings, files, identity);
     }
     if let Some(id) = &identity {
         id.apply()
@@ -154,11 +123,9 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
         fire_start: true,
         unblock: None,
     };
-    let end = run_loop(&sh, &server, framing, socket, &ctx)?;
+    let end = run_loop(&sh, &server, &plans, sockets, &ctx)?;
     sh.state.set(State::Stopped);
-    if sh.sock_type == SOCK_UNIX_STREAM {
-        let _ = std::fs::remove_file(&sh.host);
-    }
+    listen::remove_unix_files(&plans);
     drop(files);
     finish_start(&sh, server, end)
 }
@@ -211,12 +178,25 @@ fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
 fn run_loop(
     sh: &Rc<Shared>,
     server: &Zval,
-    framing: Framing,
-    socket: Socket,
+    plans: &[PortPlan],
+    sockets: Vec<Socket>,
     ctx: &WorkerCtx,
 ) -> PhpResult<LoopEnd> {
     let settings = sh.settings.borrow().clone();
-    let server_fd = std::os::fd::AsRawFd::as_raw_fd(&socket);
+    let ports: Vec<PortCfg> = plans
+        .iter()
+        .zip(&sockets)
+        .map(|(p, s)| {
+            PortCfg::new(
+                p.sock_type,
+                p.kind,
+                p.settings.clone(),
+                p.framing.clone(),
+                std::os::fd::AsRawFd::as_raw_fd(s),
+                p.port,
+            )
+        })
+        .collect();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -228,9 +208,7 @@ fn run_loop(
     let signals = Rc::new(signals);
     let reactor = Reactor::new(
         settings.clone(),
-        framing,
-        server_fd,
-        sh.port as u16,
+        ports,
         ctx.stats.map(|s| (s, ctx.id as usize)),
         ctx.stats.and(sh.owners.get()),
     );
@@ -248,16 +226,13 @@ fn run_loop(
         shared: Rc::downgrade(sh),
         server: server.shallow_clone(),
         reactor: Rc::downgrade(&reactor),
-        on_connect: sh.callback("connect").map(Cached::new),
-        on_receive: sh.callback("receive").map(Cached::new),
-        on_close: sh.callback("close").map(Cached::new),
-        on_buffer_full: sh.callback("bufferfull").map(Cached::new),
-        on_buffer_empty: sh.callback("bufferempty").map(Cached::new),
-        length_func: sh
-            .length_func
-            .borrow()
-            .as_ref()
-            .map(|z| Cached::new(z.shallow_clone())),
+        ports: plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                PortCallbacks::resolve(sh, i, p.length_func.as_ref().map(|z| z.shallow_clone()))
+            })
+            .collect(),
         max_request: if ctx.stats.is_some() && !task_worker {
             settings.worker_max_request(process::random_u64())
         } else {
@@ -270,24 +245,42 @@ fn run_loop(
     *sh.running.borrow_mut() = Some(reactor.clone());
     sh.worker_id.set(ctx.id);
     sh.state.set(State::Running);
-    let unix = sh.sock_type == SOCK_UNIX_STREAM;
 
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
-        let listener = match Listener::from_socket(socket, unix) {
-            Ok(l) => l,
-            Err(e) => {
-                warning(&format!("cannot register the listening socket: {e}"));
-                return;
+        // Task workers take no connections and read no datagrams.
+        let mut accept = Vec::new();
+        let mut heartbeats = Vec::new();
+        for (i, socket) in sockets.into_iter().enumerate() {
+            if task_worker {
+                break;
             }
-        };
-        // Task workers take no connections.
-        let accept =
-            (!task_worker).then(|| tokio::task::spawn_local(reactor.clone().accept_loop(listener)));
+            match plans[i].kind {
+                PortKind::Stream { unix } => {
+                    let listener = match Listener::from_socket(socket, unix) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            warning(&format!("cannot register the listening socket: {e}"));
+                            return;
+                        }
+                    };
+                    accept.push(tokio::task::spawn_local(
+                        reactor.clone().accept_loop(i, listener),
+                    ));
+                    heartbeats.push(tokio::task::spawn_local(reactor.clone().heartbeat_loop(i)));
+                }
+                PortKind::Dgram { .. } => {
+                    accept.push(tokio::task::spawn_local(dgram::serve(
+                        reactor.clone(),
+                        i,
+                        socket,
+                    )));
+                }
+            }
+        }
         let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         reactor.publish_health(std::time::Duration::ZERO);
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
-        let heartbeat = tokio::task::spawn_local(reactor.clone().heartbeat_loop());
         if settings.open_cpu_affinity {
             if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize) {
                 warning(&format!(
@@ -333,10 +326,9 @@ fn run_loop(
             }
         }
         health.abort();
-        if let Some(a) = &accept {
+        for a in accept.iter().chain(&heartbeats) {
             a.abort();
         }
-        heartbeat.abort();
         sig_task.abort();
         crate::php::process::set_loop_signals(None);
         if !ctl.fatal.get() && peer_task.is_some() {
@@ -488,11 +480,11 @@ extern "C" {
 fn worker_main(
     sh: &Rc<Shared>,
     server: &Zval,
-    framing: Framing,
-    socket: Socket,
+    plans: &[PortPlan],
+    sockets: Vec<Socket>,
     ctx: WorkerCtx,
 ) -> ! {
-    let code = match run_loop(sh, server, framing, socket, &ctx) {
+    let code = match run_loop(sh, server, plans, sockets, &ctx) {
         Ok(LoopEnd {
             fatal: true,
             fatal_in,
@@ -532,8 +524,8 @@ fn worker_main(
 struct PhpManager<'a> {
     sh: &'a Rc<Shared>,
     server: &'a Zval,
-    framing: Framing,
-    socket: &'a Socket,
+    plans: &'a [PortPlan],
+    sockets: &'a [Socket],
     pages: ServerPages,
     ctl: Rc<LoopCtl>,
     /// `user`/`group`/`chroot` for the workers.
@@ -574,16 +566,28 @@ impl ManagerHooks for PhpManager<'_> {
         if let Some(p) = self.user_process(id) {
             user_process_main(self.sh, &p, id, sigmask);
         }
-        let child_socket = match self.socket.try_clone() {
-            Ok(s) => s,
-            // SAFETY: leaving the child at once.
-            Err(_) => unsafe { libc::_exit(255) },
-        };
+        // The worker owns the inherited listeners under their original numbers, so
+        // `$port->sock`, `server_fd` and `server_socket` agree in every process (a dup would
+        // renumber them).
+        let child_sockets = self
+            .sockets
+            .iter()
+            .map(|s| {
+                // SAFETY: this child ends in `_exit` (worker_main never returns) and never
+                // drops the manager's copies, so each descriptor has exactly one owner that
+                // closes it: the worker's loop.
+                unsafe {
+                    <Socket as std::os::fd::FromRawFd>::from_raw_fd(
+                        std::os::fd::AsRawFd::as_raw_fd(s),
+                    )
+                }
+            })
+            .collect();
         worker_main(
             self.sh,
             self.server,
-            self.framing.clone(),
-            child_socket,
+            self.plans,
+            child_sockets,
             WorkerCtx {
                 id: id as i64,
                 stats: Some(self.pages.stats),
@@ -704,8 +708,8 @@ fn user_process_main(sh: &Rc<Shared>, process: &Zval, id: usize, sigmask: libc::
 fn run_manager(
     sh: Rc<Shared>,
     server: Zval,
-    framing: Framing,
-    socket: Socket,
+    plans: Vec<PortPlan>,
+    sockets: Vec<Socket>,
     settings: Settings,
     files: StartFiles,
     identity: Option<Identity>,
@@ -742,8 +746,8 @@ fn run_manager(
     let mut hooks = PhpManager {
         sh: &sh,
         server: &server,
-        framing,
-        socket: &socket,
+        plans: &plans,
+        sockets: &sockets,
         pages,
         ctl: ctl.clone(),
         identity,
@@ -760,10 +764,8 @@ fn run_manager(
         p.close();
     }
     sh.state.set(State::Stopped);
-    if sh.sock_type == SOCK_UNIX_STREAM {
-        let _ = std::fs::remove_file(&sh.host);
-    }
-    drop(socket);
+    listen::remove_unix_files(&plans);
+    drop(sockets);
     drop(files);
     result?;
     finish_start(

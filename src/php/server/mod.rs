@@ -15,8 +15,11 @@
 #![allow(non_snake_case)]
 
 mod connections;
+mod dgram;
 mod info;
 mod lifecycle;
+mod listen;
+mod options;
 mod port;
 mod sink;
 mod state;
@@ -28,11 +31,12 @@ use std::rc::Rc;
 
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ArrayKey, ZendClassObject, ZendHashTable, Zval};
+use ext_php_rs::types::{ZendClassObject, ZendHashTable, Zval};
 use ext_php_rs::zend::ce;
 
 pub use connections::ConnectionIterator;
 pub use port::Port;
+use port::PortState;
 pub use state::Shared as ServerShared;
 pub use state::{
     SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM, SWOOLE_BASE,
@@ -41,11 +45,11 @@ pub use state::{
 pub use task::{encode_value, finish_task, unserialize};
 
 use super::callback;
-use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, opt_value, zval_bytes};
+use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, zval_bytes};
 use super::errors::{self, set_last_error, warning, warning_code};
 use super::exception::swoole_exception;
-use crate::net::{code, listener, SendError, SendfileError};
-use crate::options::{Applied, Settings};
+use crate::net::{code, SendError, SendfileError};
+use crate::options::Settings;
 use crate::process::{self, systemd, PeerMsg};
 use info::{client_info, client_list};
 use socket2::Socket;
@@ -74,26 +78,10 @@ impl Server {
         if let Some(server) = Self::from_systemd(&host, mode)? {
             return Ok(server);
         }
-        let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
-        if !unix && !(0..=65535).contains(&port) {
-            set_last_error(errors::SERVER_INVALID_LISTEN_PORT);
-            return Err(swoole_exception(
-                format!(
-                    "failed to listen server port[{host}:{port}], Error: invalid port [{port}]"
-                ),
-                errors::SERVER_INVALID_LISTEN_PORT,
-            ));
-        }
-        let socket = match sock_type {
-            SOCK_TCP | SOCK_TCP6 => listener::bind_tcp(&host, port, sock_type == SOCK_TCP6),
-            SOCK_UNIX_STREAM => listener::bind_unix(&host),
-            SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM => {
-                return Err(swoole_exception(
-                    "UDP and unix datagram servers are not supported yet by swoole-rs; use SWOOLE_SOCK_TCP, SWOOLE_SOCK_TCP6 or SWOOLE_SOCK_UNIX_STREAM".into(),
-                    507,
-                ))
-            }
-            _ => {
+        let (plain, ssl) = listen::split_ssl(sock_type);
+        let (socket, port) = match listen::bind(&host, port, plain) {
+            Ok(Some(bound)) => bound,
+            Ok(None) => {
                 set_last_error(errors::INVALID_PARAMS);
                 return Err(PhpException::new(
                     format!("invalid $sock_type parameters {sock_type}"),
@@ -101,19 +89,20 @@ impl Server {
                     ce::value_error(),
                 ));
             }
+            Err(e) => {
+                set_last_error(e.code);
+                return Err(swoole_exception(e.message(&host, port), e.code));
+            }
         };
-        let (socket, port) = socket.map_err(|e| {
-            let errno = e.raw_os_error().unwrap_or(0) as i64;
-            set_last_error(errno);
-            swoole_exception(
-                format!(
-                    "failed to listen server port[{host}:{port}], Error: {}[{errno}]",
-                    errors::strerror(errno)
-                ),
-                errno,
-            )
-        })?;
-        Ok(Server::with_socket(host, port, mode, sock_type, socket))
+        let server = Server::with_socket(host, port, mode, plain, socket);
+        if ssl {
+            if let Some(p) = server.shared.ports.borrow_mut().first_mut() {
+                if let Some(p) = Rc::get_mut(p) {
+                    p.ssl = true;
+                }
+            }
+        }
+        Ok(server)
     }
 
     /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
@@ -125,73 +114,12 @@ impl Server {
             return Ok(false);
         }
         let mut st = sh.settings.borrow().clone();
-        let mut length_func = sh.length_func.borrow().as_ref().map(|z| z.shallow_clone());
-        for (key, value) in settings.iter() {
-            let key = match key {
-                ArrayKey::Long(i) => i.to_string(),
-                ArrayKey::String(s) => s,
-                ArrayKey::Str(s) => s.to_string(),
-                ArrayKey::ZendString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-            };
-            if key == "package_length_func" {
-                if value.is_null() {
-                    length_func = None;
-                } else if value.is_callable() {
-                    length_func = Some(value.shallow_clone());
-                } else {
-                    return Err(PhpException::new(
-                        "Swoole\\Server::set(): option 'package_length_func' expects a callable"
-                            .into(),
-                        0,
-                        ce::type_error(),
-                    ));
-                }
-                continue;
-            }
-            match st.apply(&key, &opt_value(value)) {
-                Ok(Applied::Ok) => {}
-                Ok(Applied::Unknown) => warning(&format!("unsupported option [{key}]")),
-                Err(msg) => {
-                    let class = if msg.contains(" expects ") {
-                        ce::type_error()
-                    } else {
-                        ce::value_error()
-                    };
-                    return Err(PhpException::new(
-                        format!("Swoole\\Server::set(): {msg}"),
-                        0,
-                        class,
-                    ));
-                }
-            }
-        }
-        if (st.open_eof_check || st.open_eof_split) && st.open_length_check {
-            warning("open_eof_check/open_eof_split and open_length_check are both enabled: only one framing applies per port, and EOF framing wins (as in Swoole); disable one of them");
-        }
+        let parsed = options::parse(settings, &mut st, "Swoole\\Server::set")?;
         *sh.settings.borrow_mut() = st;
-        *sh.length_func.borrow_mut() = length_func;
-        // Merge into $server->setting.
-        let mut merged = match sh.setting.borrow_mut().take() {
-            Some(z) => z
-                .array()
-                .map(|a| a.to_owned())
-                .unwrap_or_else(ZendHashTable::new),
-            None => ZendHashTable::new(),
-        };
-        for (key, value) in settings.iter() {
-            let v = value.shallow_clone();
-            match key {
-                ArrayKey::Long(i) => merged.insert_at_index(i, v)?,
-                ArrayKey::String(s) => merged.insert(s.as_str(), v)?,
-                ArrayKey::Str(s) => merged.insert(s, v)?,
-                ArrayKey::ZendString(s) => {
-                    merged.insert(String::from_utf8_lossy(s.as_bytes()).as_ref(), v)?
-                }
-            }
+        if let Some(f) = parsed.length_func {
+            *sh.length_func.borrow_mut() = f;
         }
-        let mut z = Zval::new();
-        z.set_hashtable(merged);
-        *sh.setting.borrow_mut() = Some(z);
+        options::merge_setting(&sh.setting, settings)?;
         Ok(true)
     }
 
@@ -257,29 +185,59 @@ impl Server {
             );
             return Ok(false);
         }
-        if sh.is_stream() && sh.callback("receive").is_none() {
-            ext_php_rs::error::php_error(
-                &ext_php_rs::flags::ErrorType::Error,
-                "require onReceive callback",
-            );
-            return Ok(false);
-        }
-        let framing = sh
-            .framing()
-            .map_err(|m| PhpException::new(m, 0, ce::value_error()))?;
+        let plans = match listen::plan(&sh) {
+            Ok(p) => p,
+            Err(listen::PlanError::Fatal(m)) => {
+                ext_php_rs::error::php_error(&ext_php_rs::flags::ErrorType::Error, &m);
+                return Ok(false);
+            }
+            Err(listen::PlanError::Value(m)) => {
+                return Err(PhpException::new(m, 0, ce::value_error()))
+            }
+            Err(listen::PlanError::Exception(m)) => {
+                return Err(swoole_exception(m, errors::OPERATION_NOT_SUPPORT))
+            }
+        };
         let mut server_zv = Zval::new();
         server_zv.set_object(self_.get_mut_zend_obj());
-        lifecycle::run_server(sh, server_zv, framing)
+        lifecycle::run_server(sh, server_zv, plans)
+    }
+
+    /// Adds a listening port before `start()`: a `Swoole\Server\Port` with its own
+    /// options and callbacks, or false (with a warning saying why).
+    pub fn listen(&self, host: &str, port: i64, sock_type: i64) -> Zval {
+        listen::add_listener(&self.shared, host, port, sock_type)
+    }
+
+    /// Swoole's alias of `listen()`.
+    pub fn addlistener(&self, host: &str, port: i64, sock_type: i64) -> Zval {
+        listen::add_listener(&self.shared, host, port, sock_type)
+    }
+
+    /// Sends a datagram from a UDP, UDP6 or unix datagram port (a `$ip` starting with `/`
+    /// is a unix path); `$server_socket` picks the port by its `sock`, -1 the first one of
+    /// that family.
+    #[php(defaults(server_socket = -1))]
+    pub fn sendto(&self, ip: &str, port: i64, data: &Zval, server_socket: i64) -> bool {
+        dgram::sendto(&self.shared, ip, port, data, server_socket)
     }
 
     /// Sends data to a connection. Binary-safe; false with `getLastError()` 1005 if the
     /// session does not exist.
     #[php(optional = "server_socket")]
     pub fn send(&self, fd: &Zval, send_data: &Zval, server_socket: Option<i64>) -> bool {
-        let _ = server_socket;
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
+        if let Some(path) = dgram::unix_peer(fd) {
+            return dgram::sendto(
+                &self.shared,
+                &path,
+                0,
+                send_data,
+                server_socket.unwrap_or(-1),
+            );
+        }
         let Some(fd) = fd_arg(fd) else {
             warning_code(errors::INVALID_PARAMS, "fd can not be null");
             return false;
@@ -731,7 +689,7 @@ impl Server {
 
     #[php(getter, name = "ssl")]
     pub fn prop_ssl(&self) -> bool {
-        false
+        self.shared.ports.borrow().first().is_some_and(|p| p.ssl)
     }
 
     #[php(getter, name = "master_pid")]
@@ -832,20 +790,18 @@ impl Server {
 
     #[php(getter, name = "connections")]
     pub fn prop_connections(&self) -> ConnectionIterator {
-        ConnectionIterator {
-            shared: Some(self.shared.clone()),
-            ids: RefCell::new(Vec::new()),
-            pos: Cell::new(0),
-        }
+        ConnectionIterator::new(Some(self.shared.clone()), None)
     }
 
+    /// Every listener; `[0]` is the primary port.
     #[php(getter, name = "ports")]
-    pub fn prop_ports(&self) -> Vec<Port> {
-        vec![Port {
-            host: self.shared.host.clone(),
-            port: self.shared.port,
-            sock_type: self.shared.sock_type,
-        }]
+    pub fn prop_ports(&self) -> Vec<Zval> {
+        let ports = self.shared.ports.borrow().clone();
+        ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| p.object(&self.shared, i))
+            .collect()
     }
 }
 
@@ -853,11 +809,13 @@ impl Server {
     fn with_socket(host: String, port: i64, mode: i64, sock_type: i64, socket: Socket) -> Server {
         Server {
             shared: Rc::new(Shared {
-                host,
+                host: host.clone(),
                 port,
                 mode,
                 sock_type,
-                socket: RefCell::new(Some(socket)),
+                ports: RefCell::new(vec![Rc::new(PortState::new(
+                    host, port, sock_type, false, socket,
+                ))]),
                 settings: RefCell::new(Settings::default()),
                 setting: RefCell::new(None),
                 callbacks: RefCell::new(HashMap::new()),

@@ -6,23 +6,46 @@ use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::types::Zval;
 
 use super::state::Shared;
-use crate::net::{CloseReason, EventSink, Reactor};
+use crate::net::{CloseReason, EventSink, Peer, Reactor};
 use crate::php::callback::{self, Cached, Outcome};
 use crate::php::convert::{bytes_zval, long};
 use crate::php::errors::{warning, warning_code};
 use crate::process::MAX_SLOTS;
+
+/// One listener's callbacks: its own, or the server's where it has none.
+pub(super) struct PortCallbacks {
+    pub(super) on_connect: Option<Cached>,
+    pub(super) on_receive: Option<Cached>,
+    pub(super) on_close: Option<Cached>,
+    pub(super) on_packet: Option<Cached>,
+    pub(super) on_buffer_full: Option<Cached>,
+    pub(super) on_buffer_empty: Option<Cached>,
+    pub(super) length_func: Option<Cached>,
+}
+
+impl PortCallbacks {
+    /// Listener `port`'s callbacks, resolved once when the loop starts.
+    pub(super) fn resolve(sh: &Shared, port: usize, length_func: Option<Zval>) -> Self {
+        let cb = |name| sh.port_callback(port, name).map(Cached::new);
+        PortCallbacks {
+            on_connect: cb("connect"),
+            on_receive: cb("receive"),
+            on_close: cb("close"),
+            on_packet: cb("packet"),
+            on_buffer_full: cb("bufferfull"),
+            on_buffer_empty: cb("bufferempty"),
+            length_func: length_func.map(Cached::new),
+        }
+    }
+}
 
 /// The PHP side of the reactor: turns reactor events into callback calls.
 pub(super) struct PhpSink {
     pub(super) shared: std::rc::Weak<Shared>,
     pub(super) server: Zval,
     pub(super) reactor: std::rc::Weak<Reactor>,
-    pub(super) on_connect: Option<Cached>,
-    pub(super) on_receive: Option<Cached>,
-    pub(super) on_close: Option<Cached>,
-    pub(super) on_buffer_full: Option<Cached>,
-    pub(super) on_buffer_empty: Option<Cached>,
-    pub(super) length_func: Option<Cached>,
+    /// Per listener, index 0 the primary port.
+    pub(super) ports: Vec<PortCallbacks>,
     /// This worker's `max_request` (with its jitter); 0 when workers are not recycled.
     pub(super) max_request: u64,
 }
@@ -69,16 +92,16 @@ impl PhpSink {
 }
 
 impl EventSink for PhpSink {
-    fn on_connect(&self, id: u64) {
-        if let Some(cb) = &self.on_connect {
+    fn on_connect(&self, port: usize, id: u64) {
+        if let Some(cb) = &self.ports[port].on_connect {
             let mut args = [self.server.shallow_clone(), long(id as i64), long(0)];
             let out = cb.call(&mut args, &|| format!("onConnect (fd {id})"));
             self.after(out, id);
         }
     }
 
-    fn on_receive(&self, id: u64, data: &[u8]) {
-        if let Some(cb) = &self.on_receive {
+    fn on_receive(&self, port: usize, id: u64, data: &[u8]) {
+        if let Some(cb) = &self.ports[port].on_receive {
             let mut args = [
                 self.server.shallow_clone(),
                 long(id as i64),
@@ -94,8 +117,8 @@ impl EventSink for PhpSink {
         self.check_max_request();
     }
 
-    fn on_close(&self, id: u64, reactor_id: i64) {
-        if let Some(cb) = &self.on_close {
+    fn on_close(&self, port: usize, id: u64, reactor_id: i64) {
+        if let Some(cb) = &self.ports[port].on_close {
             let mut args = [
                 self.server.shallow_clone(),
                 long(id as i64),
@@ -105,12 +128,25 @@ impl EventSink for PhpSink {
         }
     }
 
-    fn on_buffer_full(&self, id: u64) {
-        self.fd_event(&self.on_buffer_full, "onBufferFull", id);
+    fn on_packet(&self, port: usize, data: &[u8], peer: &Peer) {
+        let (Some(cb), Some(r)) = (&self.ports[port].on_packet, self.reactor.upgrade()) else {
+            return;
+        };
+        let mut args = [
+            self.server.shallow_clone(),
+            bytes_zval(data),
+            super::dgram::client_info(&r.ports[port], peer),
+        ];
+        // An exception costs nothing but this datagram: there is no connection to close.
+        cb.call(&mut args, &|| "onPacket".to_string());
     }
 
-    fn on_buffer_empty(&self, id: u64) {
-        self.fd_event(&self.on_buffer_empty, "onBufferEmpty", id);
+    fn on_buffer_full(&self, port: usize, id: u64) {
+        self.fd_event(&self.ports[port].on_buffer_full, "onBufferFull", id);
+    }
+
+    fn on_buffer_empty(&self, port: usize, id: u64) {
+        self.fd_event(&self.ports[port].on_buffer_empty, "onBufferEmpty", id);
     }
 
     fn on_protocol_error(&self, id: u64, code: i64, message: String) {
@@ -128,8 +164,8 @@ impl EventSink for PhpSink {
         }
     }
 
-    fn custom_length(&self, id: u64, buffered: &[u8]) -> i64 {
-        let Some(cb) = &self.length_func else {
+    fn custom_length(&self, port: usize, id: u64, buffered: &[u8]) -> i64 {
+        let Some(cb) = &self.ports[port].length_func else {
             return -1;
         };
         let mut args = [bytes_zval(buffered)];

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use ext_php_rs::types::Zval;
-use socket2::Socket;
 
-use crate::codec::{Framing, LengthType};
+use super::port::{PortState, PORT_EVENTS};
 use crate::net::Reactor;
 use crate::options::Settings;
 use crate::php::errors::{self, warning_code};
@@ -63,9 +62,9 @@ pub struct Shared {
     pub(super) port: i64,
     pub(super) mode: i64,
     pub(super) sock_type: i64,
-    /// Bound by the constructor (so a port conflict is reported there, as in Swoole);
-    /// `start()` calls `listen()` on it.
-    pub(super) socket: RefCell<Option<Socket>>,
+    /// Every listener, bound when added (so a port conflict is reported there, as in
+    /// Swoole); index 0 is the primary port, made by the constructor. `start()` listens.
+    pub(super) ports: RefCell<Vec<Rc<PortState>>>,
     pub(super) settings: RefCell<Settings>,
     /// `$server->setting`: null until `set()`, then every key given, merged.
     pub(super) setting: RefCell<Option<Zval>>,
@@ -146,6 +145,14 @@ impl Shared {
         }
     }
 
+    /// The listener that accepted open session `id` (this worker's or another's).
+    pub(super) fn session_listener(&self, r: &Reactor, id: u64) -> Option<usize> {
+        if let Some(c) = r.get(id) {
+            return Some(c.port);
+        }
+        self.owners.get()?.info(id).map(|i| i.listener as usize)
+    }
+
     /// How many sessions are open server-wide.
     pub(super) fn open_session_count(&self, r: &Reactor) -> usize {
         match self.stats_page.get() {
@@ -176,38 +183,20 @@ impl Shared {
         self.callbacks.borrow().get(name).map(|z| z.shallow_clone())
     }
 
-    pub(super) fn is_stream(&self) -> bool {
-        !matches!(self.sock_type, SOCK_UDP | SOCK_UDP6 | SOCK_UNIX_DGRAM)
-    }
-
-    pub(super) fn framing(&self) -> Result<Framing, String> {
-        let st = self.settings.borrow();
-        if st.open_eof_split {
-            return Ok(Framing::EofSplit {
-                eof: st.package_eof.clone(),
-            });
-        }
-        if st.open_eof_check {
-            return Ok(Framing::EofCheck {
-                eof: st.package_eof.clone(),
-            });
-        }
-        if st.open_length_check {
-            if self.length_func.borrow().is_some() {
-                return Ok(Framing::Custom);
+    /// The callback listener `port` uses for a port event: its own, else the server's
+    /// (Swoole's fallback to the primary port).
+    pub(super) fn port_callback(&self, port: usize, name: &str) -> Option<Zval> {
+        debug_assert!(PORT_EVENTS.contains(&name));
+        if port > 0 {
+            let own = self
+                .ports
+                .borrow()
+                .get(port)
+                .and_then(|p| p.callbacks.borrow().get(name).map(|z| z.shallow_clone()));
+            if own.is_some() {
+                return own;
             }
-            let kind = st
-                .package_length_type
-                .chars()
-                .next()
-                .and_then(LengthType::from_letter)
-                .ok_or_else(|| "invalid package_length_type".to_string())?;
-            return Ok(Framing::Length {
-                kind,
-                length_offset: st.package_length_offset as usize,
-                body_offset: st.package_body_offset as usize,
-            });
         }
-        Ok(Framing::Raw)
+        self.callback(name)
     }
 }

@@ -1,0 +1,74 @@
+//! One listener's configuration inside a worker's reactor: the primary port and every
+//! `listen()`/`addlistener()` port are the same kind of thing, each with its own settings
+//! (inherited from the server's `set()` and overridden by `Port::set()`), its own framing
+//! and its own heartbeat. Connections remember the index of the listener that accepted them,
+//! so per-connection decisions (buffers, watermarks, framing, idle time) read that listener's
+//! settings, and the sink picks that listener's callbacks.
+
+use std::cell::RefCell;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use super::heartbeat::IdleWheel;
+use crate::codec::Framing;
+use crate::options::Settings;
+
+/// What a listener accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortKind {
+    /// TCP, TCP6 or unix stream: connections, onConnect/onReceive/onClose.
+    Stream { unix: bool },
+    /// UDP, UDP6 or unix datagram: no connections, onPacket per datagram.
+    Dgram { unix: bool },
+}
+
+impl PortKind {
+    pub fn is_dgram(self) -> bool {
+        matches!(self, PortKind::Dgram { .. })
+    }
+}
+
+/// A listener as the reactor sees it.
+pub struct PortCfg {
+    /// Swoole's socket type of this listener (`SWOOLE_SOCK_*`), for `getClientInfo()`.
+    pub sock_type: i64,
+    pub kind: PortKind,
+    pub settings: Settings,
+    pub framing: Framing,
+    /// The listening socket's descriptor (`server_fd`, `server_socket`).
+    pub server_fd: RawFd,
+    pub server_port: u16,
+    /// (check interval, idle time) when this listener's heartbeat is on.
+    pub heartbeat: Option<(Duration, Duration)>,
+    pub(super) wheel: RefCell<IdleWheel>,
+}
+
+impl PortCfg {
+    pub fn new(
+        sock_type: i64,
+        kind: PortKind,
+        settings: Settings,
+        framing: Framing,
+        server_fd: RawFd,
+        server_port: u16,
+    ) -> PortCfg {
+        // A datagram listener has no sessions to watch.
+        let heartbeat = if kind.is_dgram() {
+            None
+        } else {
+            settings.heartbeat()
+        };
+        PortCfg {
+            sock_type,
+            kind,
+            settings,
+            framing,
+            server_fd,
+            server_port,
+            heartbeat,
+            wheel: RefCell::new(IdleWheel::new(
+                heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
+            )),
+        }
+    }
+}
