@@ -89,7 +89,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         // What this build can do, so operators can tell from `php --ri swoole`.
         info_row(c"reactor", c"epoll (tokio)");
         info_row(c"io_uring", c"no");
-        info_row(c"TLS (SWOOLE_SSL)", c"no");
+        info_row(c"TLS (SWOOLE_SSL)", c"rustls (ring)");
         info_row(
             c"features",
             c"base mode, workers + manager, packet framing, timers, OpenMetrics, systemd notify, socket activation",

@@ -374,6 +374,15 @@ namespace {
     const SWOOLE_SOCK_UNIX_DGRAM = 6;
     const SWOOLE_SOCK_RAW = 7;
     const SWOOLE_SOCK_RAW6 = 8;
+    /** OR-ed into a TCP socket type: the listener serves TLS (ssl_* options of set()). */
+    const SWOOLE_SSL = 512;
+    /** ssl_protocols bits; only TLSv1_2 and TLSv1_3 are served (rustls). */
+    const SWOOLE_SSL_TLSv1 = 8;
+    const SWOOLE_SSL_TLSv1_1 = 16;
+    const SWOOLE_SSL_TLSv1_2 = 32;
+    const SWOOLE_SSL_TLSv1_3 = 64;
+    const SWOOLE_SSL_DTLS = 128;
+    const SWOOLE_SSL_SSLv2 = 2;
     const SWOOLE_TCP = 1;
     const SWOOLE_UDP = 2;
     const SWOOLE_TCP6 = 3;

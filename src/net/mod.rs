@@ -13,6 +13,8 @@
 //! - [`heartbeat`]: the heartbeat's schedule (an ordered wheel of due sessions, so a check
 //!   costs O(due), not O(open connections)).
 //! - [`sockopt`]: TCP options of `set()` applied to the listening socket and the workers.
+//! - [`tls`]: `ssl_*` options → rustls config (certificates, cipher strings, client
+//!   verification, SNI), the per-listener acceptor that `reload()` swaps.
 //! - [`session`]: the session table (ids never reused, ordered for `getClientList()`).
 
 pub mod conn;
@@ -21,6 +23,7 @@ pub mod listener;
 pub mod reactor;
 pub mod session;
 pub mod sockopt;
+pub mod tls;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use super::conn::{set_linger_zero, Chunk, CloseReason, Conn, Stream};
 use super::heartbeat::{self, IdleWheel, Verdict};
 use super::session::SessionTable;
+use super::tls::TlsListener;
 use super::{code, now, EventSink, Listener};
 use crate::codec::{Decoder, FrameError, Framing};
 use crate::options::Settings;
@@ -111,6 +112,8 @@ pub struct Reactor {
     /// (check interval, idle time) when the heartbeat is on.
     pub heartbeat: Option<(Duration, Duration)>,
     wheel: RefCell<IdleWheel>,
+    /// The listener's TLS (`SWOOLE_SSL`): each accepted socket is handshaken first.
+    tls: RefCell<Option<Rc<TlsListener>>>,
 }
 
 impl Reactor {
@@ -163,7 +166,17 @@ impl Reactor {
             wheel: RefCell::new(IdleWheel::new(
                 settings_heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
             )),
+            tls: RefCell::new(None),
         })
+    }
+
+    /// Serves the listener over TLS (before [`Reactor::accept_loop`] runs).
+    pub fn set_tls(&self, tls: Rc<TlsListener>) {
+        *self.tls.borrow_mut() = Some(tls);
+    }
+
+    pub fn tls(&self) -> Option<Rc<TlsListener>> {
+        self.tls.borrow().clone()
     }
 
     /// Gives the reactor this worker's channel (before [`Reactor::peer_loop`] runs).
@@ -272,6 +285,9 @@ impl Reactor {
                 return;
             }
             match accepted {
+                Ok((Stream::Tcp(tcp), ip, port)) if self.tls.borrow().is_some() => {
+                    self.clone().start_handshake(tcp, ip, port);
+                }
                 Ok((stream, ip, port)) => {
                     if !self.clone().admit(stream, ip, port) {
                         // As Swoole: stop accepting for a moment instead of refusing every
@@ -285,6 +301,31 @@ impl Reactor {
                 }
             }
         }
+    }
+
+    /// Runs the TLS handshake in its own task, so a slow client never delays accepting; the
+    /// session exists (id, onConnect) only once it succeeded. A failure or timeout costs
+    /// that socket alone: no onConnect, no onClose, counted in `ssl_handshake_fail_count`.
+    fn start_handshake(self: Rc<Self>, tcp: tokio::net::TcpStream, ip: String, port: u16) {
+        let Some(tls) = self.tls() else {
+            return;
+        };
+        let accept = tls.acceptor().accept(tcp);
+        let limit = tls.handshake_timeout;
+        tokio::task::spawn_local(async move {
+            let done = tokio::time::timeout(limit, accept).await;
+            if self.stopping.get() {
+                return;
+            }
+            match done {
+                Ok(Ok(stream)) => {
+                    self.admit(Stream::Tls(Box::new(stream)), ip, port);
+                }
+                Ok(Err(_)) | Err(_) => {
+                    SharedStats::add(&self.stats.shared().ssl_handshake_fail_count, 1);
+                }
+            }
+        });
     }
 
     /// With several workers: whether this one holds clearly more than its share of the
@@ -317,6 +358,8 @@ impl Reactor {
             socket_fd: stream.raw_fd(),
             remote_ip,
             remote_port,
+            tls: stream.is_tls(),
+            ssl_client_cert: stream.peer_certificate_pem(),
             connect_time: t,
             last_recv_time: Cell::new(0.0),
             last_send_time: Cell::new(0.0),
@@ -405,6 +448,15 @@ impl Reactor {
         }
         if conn.reset.get() {
             set_linger_zero(stream.raw_fd());
+        } else if let Stream::Tls(tls) = &mut stream {
+            // close_notify, so the peer can tell our close from a truncation; bounded, as
+            // a peer that stopped reading must not hold the task.
+            tls.get_mut().1.send_close_notify();
+            let _ = tokio::time::timeout(
+                Duration::from_secs(1),
+                poll_fn(|cx| stream.poll_flush_tls(cx)),
+            )
+            .await;
         }
         drop(stream);
         self.live_tasks.set(self.live_tasks.get() - 1);
@@ -495,6 +547,15 @@ impl Reactor {
                 return Poll::Ready(ConnEvent::Finished);
             }
         }
+        // TLS records rustls still holds count as output not yet sent.
+        let tls_pending = match stream.poll_flush_tls(cx) {
+            Poll::Ready(Ok(())) => false,
+            Poll::Ready(Err(_)) if !conn.is_closing() => {
+                return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset))
+            }
+            Poll::Ready(Err(_)) => return Poll::Ready(ConnEvent::Finished),
+            Poll::Pending => true,
+        };
         if conn.pending_full.replace(false) {
             return Poll::Ready(ConnEvent::BufferFull);
         }
@@ -502,7 +563,7 @@ impl Reactor {
             return Poll::Ready(ConnEvent::BufferEmpty);
         }
         if conn.is_closing() {
-            if conn.reset.get() || !conn.has_output() {
+            if conn.reset.get() || (!conn.has_output() && !tls_pending) {
                 return Poll::Ready(ConnEvent::Finished);
             }
         } else if !conn.paused.get() {
@@ -516,6 +577,11 @@ impl Reactor {
                     } else {
                         ConnEvent::Data(n)
                     });
+                }
+                // rustls: the peer closed the TCP connection without a close_notify
+                // (what most clients do); a close, not a failure.
+                Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerClosed))
                 }
                 Poll::Ready(Err(_)) => {
                     return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset))
@@ -550,6 +616,19 @@ impl Reactor {
                             Ok(Some(n))
                         }
                         Poll::Ready(_) => Err(()),
+                        Poll::Pending => Ok(None),
+                    }
+                }
+                Chunk::File { file, offset, end } if stream.is_tls() => {
+                    match poll_file_through(stream, cx, file, offset, *end) {
+                        Poll::Ready(Ok(n)) => {
+                            if *offset >= *end {
+                                out.pop_front();
+                                conn.out_files.set(conn.out_files.get() - 1);
+                            }
+                            Ok(Some(n))
+                        }
+                        Poll::Ready(Err(())) => Err(()),
                         Poll::Pending => Ok(None),
                     }
                 }
@@ -607,7 +686,7 @@ impl Reactor {
             return Err(SendError::TooLarge);
         }
         let mut written = 0;
-        if !conn.has_output() {
+        if !conn.has_output() && !conn.tls {
             loop {
                 let rest = &data[written..];
                 // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
@@ -645,7 +724,7 @@ impl Reactor {
                     o.touch(conn.id, None, Some(t));
                 }
             }
-        } else if conn.out_bytes.get() >= self.settings.socket_buffer_size {
+        } else if conn.has_output() && conn.out_bytes.get() >= self.settings.socket_buffer_size {
             // Like Swoole, the limit applies to what is already queued, so one large send
             // on an idle connection is always accepted whole.
             return Err(SendError::Overflow);
@@ -716,6 +795,10 @@ impl Reactor {
     pub fn send_wait(&self, id: u64, data: &[u8], stall: Duration) -> Result<(), SendError> {
         self.send(id, data)?;
         let conn = self.get(id).ok_or(SendError::NotExist)?;
+        if conn.tls {
+            // Only the connection's task can encrypt: over TLS, sendwait() queues like send().
+            return Ok(());
+        }
         let mut out = conn.out.borrow_mut();
         while let Some(front) = out.front_mut() {
             let n = match front {
@@ -1080,6 +1163,37 @@ enum ConnEvent {
     BufferFull,
     BufferEmpty,
     Finished,
+}
+
+/// `sendfile()` over TLS: the kernel cannot encrypt, so the file is read (16 KiB at a time,
+/// with pread(2) at `offset`) and written through rustls.
+fn poll_file_through(
+    stream: &mut Stream,
+    cx: &mut Context<'_>,
+    file: &std::fs::File,
+    offset: &mut u64,
+    end: u64,
+) -> Poll<Result<usize, ()>> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 16 * 1024];
+    let want = ((end - *offset) as usize).min(buf.len());
+    let n = match file.read_at(&mut buf[..want], *offset) {
+        // The file shrank under us: nothing more to send.
+        Ok(0) => {
+            *offset = end;
+            return Poll::Ready(Ok(0));
+        }
+        Ok(n) => n,
+        Err(_) => return Poll::Ready(Err(())),
+    };
+    match stream.poll_write(cx, &buf[..n]) {
+        Poll::Ready(Ok(w)) if w > 0 => {
+            *offset += w as u64;
+            Poll::Ready(Ok(w))
+        }
+        Poll::Ready(_) => Poll::Ready(Err(())),
+        Poll::Pending => Poll::Pending,
+    }
 }
 
 /// Sends the next piece of a file chunk with sendfile(2), advancing `offset`. `Err` means

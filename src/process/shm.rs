@@ -40,6 +40,8 @@ pub struct SharedStats {
     pub accept_count: AtomicU64,
     pub close_count: AtomicU64,
     pub abort_count: AtomicU64,
+    /// TLS handshakes that failed or timed out (`stats()['ssl_handshake_fail_count']`).
+    pub ssl_handshake_fail_count: AtomicU64,
     pub request_count: AtomicU64,
     pub response_count: AtomicU64,
     pub total_recv_bytes: AtomicU64,
@@ -119,6 +121,7 @@ impl SharedStats {
             accept_count: AtomicU64::new(0),
             close_count: AtomicU64::new(0),
             abort_count: AtomicU64::new(0),
+            ssl_handshake_fail_count: AtomicU64::new(0),
             request_count: AtomicU64::new(0),
             response_count: AtomicU64::new(0),
             total_recv_bytes: AtomicU64::new(0),

@@ -27,6 +27,8 @@ struct ClientInfo {
     /// Extra keys of ours, after Swoole's.
     protected: bool,
     close_reason: Option<&'static str>,
+    /// The verified TLS client certificate (PEM), only in the owning worker, as Swoole.
+    ssl_client_cert: Option<String>,
 }
 
 impl ClientInfo {
@@ -51,6 +53,9 @@ impl ClientInfo {
         a.insert("close_errno", 0i64)?;
         a.insert("recv_queued_bytes", self.recv_queued_bytes)?;
         a.insert("send_queued_bytes", self.send_queued_bytes)?;
+        if let Some(pem) = &self.ssl_client_cert {
+            a.insert("ssl_client_cert", pem.as_str())?;
+        }
         if self.protected {
             a.insert("protected", true)?;
         }
@@ -83,6 +88,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         send_queued_bytes: 0,
         protected: false,
         close_reason: None,
+        ssl_client_cert: None,
     })
 }
 
@@ -106,6 +112,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
             send_queued_bytes: c.send_queued() as i64,
             protected: c.protected.get(),
             close_reason: c.close_reason().map(|r| r.as_str()),
+            ssl_client_cert: c.ssl_client_cert.clone(),
         });
     match local.or_else(|| remote_client_info(sh, fd)) {
         Some(info) => info.into_zval(sh, &r),
@@ -201,6 +208,14 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     ];
     for (k, v) in entries {
         a.insert(k, v)?;
+    }
+    if sh.ssl {
+        // Ours: TLS handshakes that failed or timed out (those connections never became
+        // sessions: no onConnect, no onClose).
+        a.insert(
+            "ssl_handshake_fail_count",
+            g(&s.ssl_handshake_fail_count),
+        )?;
     }
     // Tasks sent and not yet done, and of those the ones still queued (not running).
     let first = n.max(0) as usize;

@@ -114,6 +114,11 @@ fn daemonize(log_fd: std::os::fd::RawFd) -> Result<(), String> {
 
 pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
+    if sh.ssl {
+        *sh.tls.borrow_mut() = Some(super::tls::listener(&settings.tls)?);
+    } else if settings.tls.cert_file.is_some() {
+        warning("ssl_cert_file is set but the server was not created with SWOOLE_SSL (e.g. SWOOLE_SOCK_TCP | SWOOLE_SSL): it serves plain TCP");
+    }
     let socket = listen_socket(&sh, &settings)?;
     if let Err(e) = log::configure(log::LogConfig::new(
         settings.log_file.clone(),
@@ -240,6 +245,12 @@ fn run_loop(
         reactor.set_inbox(fd);
     }
     let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
+    if let Some(tls) = sh.tls.borrow().clone() {
+        if ctx.stats.is_some() && !task_worker {
+            super::tls::refresh(&tls);
+        }
+        reactor.set_tls(tls);
+    }
     if task_worker {
         sh.tasks.borrow_mut().max_request = settings.task_max_request(process::random_u64());
     }

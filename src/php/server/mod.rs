@@ -21,6 +21,7 @@ mod port;
 mod sink;
 mod state;
 mod task;
+mod tls;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -36,7 +37,7 @@ pub use port::Port;
 pub use state::Shared as ServerShared;
 pub use state::{
     SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM, SWOOLE_BASE,
-    SWOOLE_PROCESS,
+    SWOOLE_PROCESS, SWOOLE_SSL,
 };
 pub use task::{encode_value, finish_task, unserialize};
 
@@ -73,6 +74,14 @@ impl Server {
         }
         if let Some(server) = Self::from_systemd(&host, mode)? {
             return Ok(server);
+        }
+        let ssl = sock_type & SWOOLE_SSL != 0;
+        let sock_type = sock_type & !SWOOLE_SSL;
+        if ssl && !matches!(sock_type, SOCK_TCP | SOCK_TCP6) {
+            return Err(swoole_exception(
+                format!("SWOOLE_SSL is supported on SWOOLE_SOCK_TCP and SWOOLE_SOCK_TCP6 listeners only by swoole-rs (not on socket type {sock_type}: no DTLS, no TLS over unix sockets)"),
+                errors::INVALID_PARAMS,
+            ));
         }
         let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
         if !unix && !(0..=65535).contains(&port) {
@@ -113,7 +122,7 @@ impl Server {
                 errno,
             )
         })?;
-        Ok(Server::with_socket(host, port, mode, sock_type, socket))
+        Ok(Server::with_socket(host, port, mode, sock_type, socket).with_ssl(ssl))
     }
 
     /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
@@ -133,6 +142,12 @@ impl Server {
                 ArrayKey::Str(s) => s.to_string(),
                 ArrayKey::ZendString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
             };
+            if key == "ssl_sni_certs" {
+                st.tls.sni_certs = tls::sni_certs(value).map_err(|m| {
+                    PhpException::new(format!("Swoole\\Server::set(): {m}"), 0, ce::type_error())
+                })?;
+                continue;
+            }
             if key == "package_length_func" {
                 if value.is_null() {
                     length_func = None;
@@ -584,6 +599,21 @@ impl Server {
             warning_code(errors::PHP_FATAL_ERROR, "server is not running");
             return false;
         }
+        if manager <= 0 && self.shared.state.get() == State::Running {
+            // Beyond Swoole: a single-process TLS server re-reads its certificates in place
+            // (there is no worker to restart); new connections get the renewed ones.
+            if let Some(tls) = self.shared.tls.borrow().clone() {
+                return match tls.reload() {
+                    Ok(()) => true,
+                    Err(e) => {
+                        warning(&format!(
+                            "SSL certificates not reloaded, still serving the previous ones: {e}"
+                        ));
+                        false
+                    }
+                };
+            }
+        }
         if manager <= 0 {
             warning("not supported with single process mode");
             set_last_error(errors::WRONG_OPERATION);
@@ -731,7 +761,7 @@ impl Server {
 
     #[php(getter, name = "ssl")]
     pub fn prop_ssl(&self) -> bool {
-        false
+        self.shared.ssl
     }
 
     #[php(getter, name = "master_pid")]
@@ -850,6 +880,14 @@ impl Server {
 }
 
 impl Server {
+    /// Marks a just-constructed server as `SWOOLE_SSL` (nothing else holds its state yet).
+    fn with_ssl(mut self, ssl: bool) -> Server {
+        if let Some(sh) = Rc::get_mut(&mut self.shared) {
+            sh.ssl = ssl;
+        }
+        self
+    }
+
     fn with_socket(host: String, port: i64, mode: i64, sock_type: i64, socket: Socket) -> Server {
         Server {
             shared: Rc::new(Shared {
@@ -857,6 +895,8 @@ impl Server {
                 port,
                 mode,
                 sock_type,
+                ssl: false,
+                tls: RefCell::new(None),
                 socket: RefCell::new(Some(socket)),
                 settings: RefCell::new(Settings::default()),
                 setting: RefCell::new(None),

@@ -23,6 +23,8 @@ pub const SOCK_TCP6: i64 = 3;
 pub const SOCK_UDP6: i64 = 4;
 pub const SOCK_UNIX_STREAM: i64 = 5;
 pub const SOCK_UNIX_DGRAM: i64 = 6;
+/// OR-ed into a socket type: serve TLS on that listener.
+pub const SWOOLE_SSL: i64 = 512;
 
 /// Events `on()` accepts (Swoole's server and port event names, lower-cased). Events this
 /// implementation does not raise yet are stored so `getCallback()` returns them.
@@ -63,6 +65,10 @@ pub struct Shared {
     pub(super) port: i64,
     pub(super) mode: i64,
     pub(super) sock_type: i64,
+    /// Created with `SWOOLE_SSL` (stripped from `sock_type`, as Swoole reports `type`).
+    pub(super) ssl: bool,
+    /// The listener's TLS, built at `start()` from `settings.tls`.
+    pub(super) tls: RefCell<Option<Rc<crate::net::tls::TlsListener>>>,
     /// Bound by the constructor (so a port conflict is reported there, as in Swoole);
     /// `start()` calls `listen()` on it.
     pub(super) socket: RefCell<Option<Socket>>,
