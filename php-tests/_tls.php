@@ -17,7 +17,8 @@ function openssl_run(string $args): void
  * A temp dir with: ca.pem/ca.key (a P-256 CA), server.pem/server.key (CN=localhost, signed by
  * the CA, SAN localhost + 127.0.0.1), client.pem/client.key (CN=client, signed by the CA),
  * selfsigned.pem/selfsigned.key (a self-signed client certificate, CN=selfsigned),
- * other.pem/other.key (CN=other.test, for SNI and reloads), rsa.pem/rsa.key (RSA-2048,
+ * other.pem/other.key (CN=other.test, for SNI and reloads), deep-chain.pem/deep.key (CN=deep,
+ * under the intermediate CA inter.pem), rsa.pem/rsa.key (RSA-2048,
  * PKCS#1 key, CN=localhost), and the chain file server-chain.pem (server + CA).
  */
 function make_certs(): string
@@ -37,6 +38,13 @@ function make_certs(): string
         openssl_run("req $ec -keyout $d/$name.key -out $d/$name.csr -subj /CN=$cn");
         openssl_run("x509 -req -in $d/$name.csr -CA $d/ca.pem -CAkey $d/ca.key -CAcreateserial -days 2 -extfile $d/leaf.ext -out $d/$name.pem");
     }
+    // An intermediate CA and a client certificate under it (chain depth 2).
+    file_put_contents("$d/ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    openssl_run("req $ec -keyout $d/inter.key -out $d/inter.csr -subj /CN=swrs-test-intermediate");
+    openssl_run("x509 -req -in $d/inter.csr -CA $d/ca.pem -CAkey $d/ca.key -CAcreateserial -days 2 -extfile $d/ca.ext -out $d/inter.pem");
+    openssl_run("req $ec -keyout $d/deep.key -out $d/deep.csr -subj /CN=deep");
+    openssl_run("x509 -req -in $d/deep.csr -CA $d/inter.pem -CAkey $d/inter.key -CAcreateserial -days 2 -extfile $d/leaf.ext -out $d/deep.pem");
+    file_put_contents("$d/deep-chain.pem", file_get_contents("$d/deep.pem") . file_get_contents("$d/inter.pem"));
     openssl_run("req -x509 $ec -keyout $d/selfsigned.key -out $d/selfsigned.pem -days 2 -subj /CN=selfsigned -addext basicConstraints=CA:FALSE");
     openssl_run("req -x509 -newkey rsa:2048 -nodes -keyout $d/rsa.p8 -out $d/rsa.pem -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1");
     openssl_run("pkey -in $d/rsa.p8 -traditional -out $d/rsa.key");

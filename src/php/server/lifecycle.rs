@@ -246,9 +246,6 @@ fn run_loop(
     }
     let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
     if let Some(tls) = sh.tls.borrow().clone() {
-        if ctx.stats.is_some() && !task_worker {
-            super::tls::refresh(&tls);
-        }
         reactor.set_tls(tls);
     }
     if task_worker {
@@ -537,6 +534,11 @@ struct PhpManager<'a> {
 
 impl ManagerHooks for PhpManager<'_> {
     fn before_fork(&mut self) {
+        // A worker forked by reload() (or recycled, or restarted) serves the certificate
+        // files as they are now; a broken renewal keeps the last good ones (warning).
+        if let Some(tls) = self.sh.tls.borrow().as_ref() {
+            super::tls::refresh(tls);
+        }
         // Output the manager has buffered must not be flushed again by the child.
         // SAFETY: flushing PHP's output layers on the PHP thread.
         unsafe { php_output_flush_all() };

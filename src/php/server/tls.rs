@@ -60,9 +60,9 @@ pub(super) fn listener(opts: &TlsOptions) -> PhpResult<Rc<TlsListener>> {
     Ok(Rc::new(TlsListener::new(opts.clone(), built.config)))
 }
 
-/// In a newly started worker: re-read the certificate files, so a worker started by
-/// `reload()` (or recycled by `max_request`) serves renewed certificates. A broken new
-/// certificate keeps the one read at `start()`, with a warning.
+/// In the manager, before it forks a worker: re-read the certificate files, so a worker
+/// started by `reload()` (or recycled by `max_request`) serves renewed certificates. A broken
+/// new certificate keeps the last good ones, with a warning.
 pub(super) fn refresh(listener: &TlsListener) {
     if let Err(e) = listener.reload() {
         warning(&format!(
