@@ -99,7 +99,10 @@ fn opt_string(key: &str, v: &OptValue) -> Result<Option<String>, String> {
         OptValue::Str(s) => String::from_utf8(s.clone())
             .map(Some)
             .map_err(|_| format!("option '{key}' must be valid UTF-8")),
-        other => Err(format!("option '{key}' expects string, {} given", other.type_name())),
+        other => Err(format!(
+            "option '{key}' expects string, {} given",
+            other.type_name()
+        )),
     }
 }
 
@@ -107,7 +110,10 @@ fn opt_bool(key: &str, v: &OptValue) -> Result<bool, String> {
     match v {
         OptValue::Bool(b) => Ok(*b),
         OptValue::Int(i) => Ok(*i != 0),
-        other => Err(format!("option '{key}' expects bool, {} given", other.type_name())),
+        other => Err(format!(
+            "option '{key}' expects bool, {} given",
+            other.type_name()
+        )),
     }
 }
 
@@ -115,7 +121,10 @@ fn opt_int(key: &str, v: &OptValue) -> Result<i64, String> {
     match v {
         OptValue::Int(i) => Ok(*i),
         OptValue::Bool(b) => Ok(*b as i64),
-        other => Err(format!("option '{key}' expects int, {} given", other.type_name())),
+        other => Err(format!(
+            "option '{key}' expects int, {} given",
+            other.type_name()
+        )),
     }
 }
 
@@ -185,10 +194,15 @@ pub fn build(o: &TlsOptions) -> Result<Built, String> {
     let (tls12, tls13) = parse_ciphers(o.ciphers.as_deref().unwrap_or(DEFAULT_CIPHERS))
         .map_err(|e| format!("ssl_ciphers: {e}"))?;
     let mut suites: Vec<SupportedCipherSuite> = Vec::new();
-    if versions.iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_3) {
+    if versions
+        .iter()
+        .any(|v| v.version == rustls::ProtocolVersion::TLSv1_3)
+    {
         suites.extend(tls13);
     }
-    let want12 = versions.iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_2);
+    let want12 = versions
+        .iter()
+        .any(|v| v.version == rustls::ProtocolVersion::TLSv1_2);
     if want12 {
         suites.extend(tls12.iter().copied());
     }
@@ -443,7 +457,10 @@ fn suites12() -> [Suite12; 6] {
 fn suites13() -> [(&'static str, SupportedCipherSuite); 3] {
     [
         ("TLS_AES_256_GCM_SHA384", cs::TLS13_AES_256_GCM_SHA384),
-        ("TLS_CHACHA20_POLY1305_SHA256", cs::TLS13_CHACHA20_POLY1305_SHA256),
+        (
+            "TLS_CHACHA20_POLY1305_SHA256",
+            cs::TLS13_CHACHA20_POLY1305_SHA256,
+        ),
         ("TLS_AES_128_GCM_SHA256", cs::TLS13_AES_128_GCM_SHA256),
     ]
 }
@@ -468,15 +485,72 @@ fn alias(word: &str) -> Option<Vec<usize>> {
         "CHACHA20" => pick(&|s| s.enc == "CHACHA20"),
         "SHA256" => pick(&|s| s.mac == "SHA256"),
         "SHA384" => pick(&|s| s.mac == "SHA384"),
-        "EDH" | "DHE" | "kEDH" | "kDHE" | "DH" | "kDH" | "ADH" | "AECDH" | "RSA" | "kRSA"
-        | "aNULL" | "eNULL" | "NULL" | "COMPLEMENTOFDEFAULT" | "COMPLEMENTOFALL" | "EXP"
-        | "EXPORT" | "LOW" | "MEDIUM" | "RC4" | "MD5" | "DES" | "3DES" | "SHA1" | "SHA"
-        | "PSK" | "kPSK" | "aPSK" | "ECDHEPSK" | "DHEPSK" | "RSAPSK" | "SRP" | "kSRP"
-        | "aSRP" | "CAMELLIA" | "CAMELLIA128" | "CAMELLIA256" | "ARIA" | "ARIA128"
-        | "ARIA256" | "SEED" | "IDEA" | "RC2" | "CCM" | "CCM8" | "AESCCM" | "AESCCM8"
-        | "aDSS" | "DSS" | "aDH" | "aECDH" | "SSLv3" | "TLSv1" | "TLSv1.0" | "SUITEB128"
-        | "SUITEB128ONLY" | "SUITEB192" | "aGOST" | "aGOST01" | "kGOST" | "GOST94"
-        | "GOST89MAC" | "kRSAPSK" | "kECDHEPSK" | "kDHEPSK" | "CBC" => Vec::new(),
+        "EDH"
+        | "DHE"
+        | "kEDH"
+        | "kDHE"
+        | "DH"
+        | "kDH"
+        | "ADH"
+        | "AECDH"
+        | "RSA"
+        | "kRSA"
+        | "aNULL"
+        | "eNULL"
+        | "NULL"
+        | "COMPLEMENTOFDEFAULT"
+        | "COMPLEMENTOFALL"
+        | "EXP"
+        | "EXPORT"
+        | "LOW"
+        | "MEDIUM"
+        | "RC4"
+        | "MD5"
+        | "DES"
+        | "3DES"
+        | "SHA1"
+        | "SHA"
+        | "PSK"
+        | "kPSK"
+        | "aPSK"
+        | "ECDHEPSK"
+        | "DHEPSK"
+        | "RSAPSK"
+        | "SRP"
+        | "kSRP"
+        | "aSRP"
+        | "CAMELLIA"
+        | "CAMELLIA128"
+        | "CAMELLIA256"
+        | "ARIA"
+        | "ARIA128"
+        | "ARIA256"
+        | "SEED"
+        | "IDEA"
+        | "RC2"
+        | "CCM"
+        | "CCM8"
+        | "AESCCM"
+        | "AESCCM8"
+        | "aDSS"
+        | "DSS"
+        | "aDH"
+        | "aECDH"
+        | "SSLv3"
+        | "TLSv1"
+        | "TLSv1.0"
+        | "SUITEB128"
+        | "SUITEB128ONLY"
+        | "SUITEB192"
+        | "aGOST"
+        | "aGOST01"
+        | "kGOST"
+        | "GOST94"
+        | "GOST89MAC"
+        | "kRSAPSK"
+        | "kECDHEPSK"
+        | "kDHEPSK"
+        | "CBC" => Vec::new(),
         _ => return None,
     })
 }
@@ -685,13 +759,18 @@ impl ClientCertVerifier for ClientVerifier {
                 )));
             }
         }
-        match self.inner.verify_client_cert(end_entity, intermediates, now) {
+        match self
+            .inner
+            .verify_client_cert(end_entity, intermediates, now)
+        {
             Ok(v) => Ok(v),
             Err(e) => {
                 if intermediates.is_empty()
-                    && (self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref())
-                        || (self.allow_self_signed
-                            && self_signed(end_entity, &self.provider)))
+                    && (self
+                        .pinned
+                        .iter()
+                        .any(|p| p.as_ref() == end_entity.as_ref())
+                        || (self.allow_self_signed && self_signed(end_entity, &self.provider)))
                 {
                     return Ok(ClientCertVerified::assertion());
                 }
@@ -723,8 +802,11 @@ impl ClientCertVerifier for ClientVerifier {
     }
 }
 
-/// Splits a DER `SEQUENCE`/element: (tag, whole element, contents, rest).
-fn der_next(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// One DER element: (tag, the whole element, its contents, what follows it).
+type DerSplit<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Splits the first DER element off `b`.
+fn der_next(b: &[u8]) -> Option<DerSplit<'_>> {
     let tag = *b.first()?;
     let first = *b.get(1)?;
     let (len, hdr) = if first < 0x80 {
@@ -872,7 +954,10 @@ mod tests {
         let (t12, _) = parse_ciphers("HIGH:!aRSA:-CHACHA20:+AES256").unwrap();
         assert_eq!(
             names(&t12),
-            ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"]
+            [
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-ECDSA-AES256-GCM-SHA384"
+            ]
         );
         let (t12, _) = parse_ciphers("AES128:AES256:@STRENGTH").unwrap();
         assert_eq!(t12.len(), 4);
@@ -885,7 +970,10 @@ mod tests {
     #[test]
     fn missing_suites_are_errors() {
         let e = parse_ciphers("ECDHE-RSA-AES128-SHA").unwrap_err();
-        assert!(e.contains("'ECDHE-RSA-AES128-SHA' is not available in rustls"), "{e}");
+        assert!(
+            e.contains("'ECDHE-RSA-AES128-SHA' is not available in rustls"),
+            "{e}"
+        );
         let e = parse_ciphers("BOGUS").unwrap_err();
         assert!(e.contains("unknown cipher name or keyword 'BOGUS'"), "{e}");
         let e = parse_ciphers("EDH+AESGCM").unwrap_err();
@@ -925,7 +1013,9 @@ mod tests {
         assert!(!o.apply("ssl_sni_certs", &OptValue::Other("array")).unwrap());
         assert!(o.apply("ssl_verify_depth", &OptValue::Int(-1)).is_err());
         assert!(o.apply("ssl_verify_peer", &OptValue::Float(1.0)).is_err());
-        assert!(o.apply("ssl_handshake_timeout", &OptValue::Float(0.5)).unwrap());
+        assert!(o
+            .apply("ssl_handshake_timeout", &OptValue::Float(0.5))
+            .unwrap());
         assert_eq!(o.handshake_timeout, Duration::from_millis(500));
     }
 
@@ -942,10 +1032,16 @@ mod tests {
     #[test]
     fn missing_files_are_named() {
         let mut o = TlsOptions::default();
-        assert!(build(&o).err().unwrap().contains("'ssl_cert_file' is missing"));
+        assert!(build(&o)
+            .err()
+            .unwrap()
+            .contains("'ssl_cert_file' is missing"));
         o.cert_file = Some("/nonexistent/cert.pem".into());
         o.key_file = Some("/nonexistent/key.pem".into());
         let e = build(&o).err().unwrap();
-        assert!(e.contains("ssl_cert_file [/nonexistent/cert.pem] not found"), "{e}");
+        assert!(
+            e.contains("ssl_cert_file [/nonexistent/cert.pem] not found"),
+            "{e}"
+        );
     }
 }

@@ -212,10 +212,7 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     if sh.ssl {
         // Ours: TLS handshakes that failed or timed out (those connections never became
         // sessions: no onConnect, no onClose).
-        a.insert(
-            "ssl_handshake_fail_count",
-            g(&s.ssl_handshake_fail_count),
-        )?;
+        a.insert("ssl_handshake_fail_count", g(&s.ssl_handshake_fail_count))?;
     }
     // Tasks sent and not yet done, and of those the ones still queued (not running).
     let first = n.max(0) as usize;

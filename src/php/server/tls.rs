@@ -40,7 +40,11 @@ pub(super) fn sni_certs(value: &Zval) -> Result<Vec<(String, String, String)>, S
                     format!("option 'ssl_sni_certs': entry '{host}' needs a string '{key}'")
                 })
         };
-        out.push((host.to_ascii_lowercase(), file("ssl_cert_file")?, file("ssl_key_file")?));
+        out.push((
+            host.to_ascii_lowercase(),
+            file("ssl_cert_file")?,
+            file("ssl_key_file")?,
+        ));
     }
     Ok(out)
 }
