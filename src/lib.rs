@@ -21,6 +21,8 @@
 //!     (§2 data plane), forwarded cross-worker calls, graceful drain, `stats()` counters.
 //!   - `net/heartbeat.rs`: the heartbeat's schedule (ordered wheel, O(due) per check).
 //!   - `net/sockopt.rs`: TCP options of `set()` on the listener (§4), `open_cpu_affinity`.
+//!   - `net/tls.rs`: TLS (§4 SSL): `ssl_*` options → rustls config, cipher strings, client
+//!     verification, SNI, the per-listener acceptor `reload()` swaps.
 //!   - `net/session.rs`: the session table (`$fd` ids never reused, §6 session ids).
 //! - `process/mod.rs`: the process layer's index, pids.
 //!   - `process/signals.rs`: SIGTERM/SIGINT/SIGUSR1 through a pipe (§6 signals), masks.
