@@ -1,5 +1,5 @@
 --TEST--
-TLS: a failed handshake (plain-text client, TLS 1.2 client on a TLS 1.3-only port, a client that never speaks) costs that connection only: no onConnect/onClose, counted in stats()['ssl_handshake_fail_count'], bounded by ssl_handshake_timeout
+TLS: a failed handshake (plain-text client, TLS 1.2 client on a TLS 1.3-only port, a client that never speaks) costs that connection only: no onConnect/onClose, counted in stats()['ssl_handshake_fail_count'], bounded by ssl_handshake_timeout; max_connection counts handshakes in progress
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
@@ -11,12 +11,13 @@ $s->set([
     "ssl_key_file" => "' . $d . '/server.key",
     "ssl_protocols" => SWOOLE_SSL_TLSv1_3,
     "ssl_handshake_timeout" => 0.5,
+    "max_connection" => 3,
 ]);
 $s->on("Connect", function ($s, $fd) { echo "Connect $fd\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($data === "stats") {
         $st = $s->stats();
-        $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"] . " accepted=" . $st["accept_count"]);
+        $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"] . " accepted=" . $st["accept_count"] . " aborted=" . $st["abort_count"]);
     } else {
         $s->send($fd, "echo:$data");
     }
@@ -47,16 +48,31 @@ var_dump($took > 0.3 && $took < 4.0);
 // The established session never noticed.
 fwrite($good, "stats");
 var_dump(fread($good, 100));
+
+// 4. max_connection 3: one session + two sockets in their handshake = 3, so a fourth is refused.
+$s1 = client($h['port']);
+$s2 = client($h['port']);
+usleep(100000);
+var_dump(tls_client($h['port'], [], 2.0));
+var_dump(sees_eof($s1, 5.0), sees_eof($s2, 5.0));
+fwrite($good, "stats");
+var_dump(fread($good, 100));
 fclose($good);
 show_server($h);
 ?>
---EXPECT--
+--EXPECTF--
 string(10) "echo:first"
 bool(true)
 bool(true)
 bool(true)
 bool(true)
-string(26) "fails=3 conns=1 accepted=1"
+string(36) "fails=3 conns=1 accepted=1 aborted=0"
+bool(false)
+bool(true)
+bool(true)
+string(36) "fails=5 conns=1 accepted=1 aborted=1"
 --- server exit 0 ---
 Connect 1
+
+Warning: Swoole\Server::start(): Too many connections [now: 3, of which 2 in a TLS handshake], max_connection is 3 in %s on line %d
 Close 1

@@ -114,6 +114,8 @@ pub struct Reactor {
     wheel: RefCell<IdleWheel>,
     /// The listener's TLS (`SWOOLE_SSL`): each accepted socket is handshaken first.
     tls: RefCell<Option<Rc<TlsListener>>>,
+    /// TLS handshakes in progress: they hold sockets too, so `max_connection` counts them.
+    handshakes: Cell<usize>,
 }
 
 impl Reactor {
@@ -167,6 +169,7 @@ impl Reactor {
                 settings_heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
             )),
             tls: RefCell::new(None),
+            handshakes: Cell::new(0),
         })
     }
 
@@ -310,10 +313,22 @@ impl Reactor {
         let Some(tls) = self.tls() else {
             return;
         };
+        let open = self.sessions.borrow().len() + self.handshakes.get();
+        if open >= self.settings.max_connection {
+            SharedStats::add(&self.stats.shared().abort_count, 1);
+            self.warn(&format!(
+                "Too many connections [now: {open}, of which {} in a TLS handshake], max_connection is {}",
+                self.handshakes.get(),
+                self.settings.max_connection
+            ));
+            return;
+        }
         let accept = tls.acceptor().accept(tcp);
         let limit = tls.handshake_timeout;
+        self.handshakes.set(self.handshakes.get() + 1);
         tokio::task::spawn_local(async move {
             let done = tokio::time::timeout(limit, accept).await;
+            self.handshakes.set(self.handshakes.get() - 1);
             if self.stopping.get() {
                 return;
             }
