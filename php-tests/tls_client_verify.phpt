@@ -1,5 +1,5 @@
 --TEST--
-TLS: ssl_verify_peer + ssl_client_cert_file requires a client certificate from that CA; ssl_allow_self_signed; ssl_verify_depth; getClientInfo()['ssl_client_cert'] is the client's PEM
+TLS: ssl_verify_peer + ssl_client_cert_file requires a client certificate from that CA; ssl_allow_self_signed; a self-signed certificate listed as CA; ssl_verify_depth; getClientInfo()['ssl_client_cert'] is the client's PEM
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
@@ -64,6 +64,12 @@ echo "allow_self_signed, no cert: ", try_cert($h, $d, null), "\n";
 echo "verify_depth 1, depth 2 chain: ", try_cert($h, $d, 'deep-chain.pem', 'deep.key'), "\n";
 echo "verify_depth 1, CA-signed: ", try_cert($h, $d, 'client.pem'), "\n";
 echo stop_server($h);
+
+// A self-signed client certificate listed as the CA is trusted as it is (as OpenSSL does).
+$h = serve($d, ['ssl_client_cert_file' => "$d/selfsigned.pem"]);
+echo "pinned self-signed: ", try_cert($h, $d, 'selfsigned.pem'), "\n";
+echo "pinned, CA-signed: ", try_cert($h, $d, 'client.pem'), "\n";
+echo stop_server($h);
 ?>
 --EXPECT--
 no cert: refused
@@ -81,3 +87,6 @@ verify_depth 1, depth 2 chain: refused
 verify_depth 1, CA-signed: accepted
 Connect 1 selfsigned
 Connect 2 client
+pinned self-signed: accepted
+pinned, CA-signed: refused
+Connect 1 selfsigned
