@@ -1,5 +1,5 @@
 --TEST--
-TLS: a failed handshake (plain-text client, TLS 1.2 client on a TLS 1.3-only port, a client that never speaks) costs that connection only: no onConnect/onClose, counted in stats()['ssl_handshake_fail_count'], bounded by ssl_handshake_timeout; max_connection counts handshakes in progress
+TLS: a failed handshake (plain-text client, TLS 1.2 client on a TLS 1.3-only port, a client that never speaks) costs that connection only: no onConnect/onClose, counted in stats()['ssl_handshake_fail_count'] and getMetrics(), bounded by ssl_handshake_timeout; max_connection counts handshakes in progress
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
@@ -17,7 +17,8 @@ $s->on("Connect", function ($s, $fd) { echo "Connect $fd\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($data === "stats") {
         $st = $s->stats();
-        $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"] . " accepted=" . $st["accept_count"] . " aborted=" . $st["abort_count"]);
+        $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"] . " accepted=" . $st["accept_count"] . " aborted=" . $st["abort_count"]
+            . " metric=" . (preg_match("/^swoole_tls_handshake_failures_total (\\d+)$/m", $s->getMetrics(), $m) ? $m[1] : "none"));
     } else {
         $s->send($fd, "echo:$data");
     }
@@ -66,11 +67,11 @@ bool(true)
 bool(true)
 bool(true)
 bool(true)
-string(36) "fails=3 conns=1 accepted=1 aborted=0"
+string(45) "fails=3 conns=1 accepted=1 aborted=0 metric=3"
 bool(false)
 bool(true)
 bool(true)
-string(36) "fails=5 conns=1 accepted=1 aborted=1"
+string(45) "fails=5 conns=1 accepted=1 aborted=1 metric=5"
 --- server exit 0 ---
 Connect 1
 
