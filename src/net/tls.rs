@@ -550,7 +550,12 @@ fn alias(word: &str) -> Option<Vec<usize>> {
         | "kRSAPSK"
         | "kECDHEPSK"
         | "kDHEPSK"
-        | "CBC" => Vec::new(),
+        | "CBC"
+        | "SSLv2"
+        | "EXPORT40"
+        | "EXPORT56"
+        | "EXP40"
+        | "EXP56" => Vec::new(),
         _ => return None,
     })
 }
@@ -608,8 +613,13 @@ pub fn parse_ciphers(
                 // Removing something rustls never offers is harmless.
                 Vec::new()
             } else if part.contains('-') || part.starts_with("TLS_") {
+                let hint = if part.starts_with("DHE-") || part.starts_with("EDH-") {
+                    " (rustls has no finite-field DHE suites: remove the DHE-… names)"
+                } else {
+                    ""
+                };
                 return Err(format!(
-                    "cipher '{part}' is not available in rustls; it has {} (TLS 1.2) and {} (TLS 1.3)",
+                    "cipher '{part}' is not available in rustls{hint}; it has {} (TLS 1.2) and {} (TLS 1.3)",
                     all.iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
                     all13.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
                 ));
@@ -980,6 +990,16 @@ mod tests {
         assert!(e.contains("selects no cipher suite"), "{e}");
         // Removing what rustls lacks is fine.
         assert!(parse_ciphers("HIGH:!DHE-RSA-AES128-SHA:!MD5").is_ok());
+        let e = parse_ciphers("ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-GCM-SHA256").unwrap_err();
+        assert!(e.contains("no finite-field DHE suites"), "{e}");
+        // Lists seen in the wild.
+        assert!(parse_ciphers(
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE:ECDH:AES:HIGH:!NULL:!aNULL:!MD5:!ADH:!RC4"
+        )
+        .is_ok());
+        let (t12, _) =
+            parse_ciphers("ALL:!ADH:!EXPORT56:RC4+RSA:+HIGH:+MEDIUM:+LOW:+SSLv2:+EXP").unwrap();
+        assert_eq!(t12.len(), 6);
     }
 
     #[test]
