@@ -72,16 +72,36 @@ function peer_cn($c): string
     return $cert ? (openssl_x509_parse($cert)['subject']['CN'] ?? '?') : 'none';
 }
 
-/** Runs `openssl s_client` with $args, sends $input, returns its stdout+stderr. */
-function s_client(int $port, string $args, string $input = "", float $timeout = 5.0): string
+/**
+ * Runs `openssl s_client` with $args and sends $input; keeps its stdin open until the output
+ * contains $until (the server's reply) or s_client exits on its own (a failed handshake), so
+ * a slow machine cannot cut the exchange short. Returns its stdout+stderr.
+ */
+function s_client(int $port, string $args, string $input = "", string $until = 'echo:', float $timeout = 8.0): string
 {
-    $cmd = "timeout $timeout openssl s_client -connect 127.0.0.1:$port $args 2>&1";
+    $cmd = "exec timeout $timeout openssl s_client -connect 127.0.0.1:$port $args 2>&1";
     $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w']], $pipes);
     fwrite($pipes[0], $input);
-    // Give the exchange time before EOF on stdin makes s_client close.
-    usleep(300000);
+    stream_set_blocking($pipes[1], false);
+    $out = '';
+    $deadline = microtime(true) + $timeout;
+    while (microtime(true) < $deadline && !str_contains($out, $until)) {
+        $r = [$pipes[1]];
+        $w = $e = null;
+        if (@stream_select($r, $w, $e, 0, 50000)) {
+            $chunk = fread($pipes[1], 65536);
+            if ($chunk === '' || $chunk === false) {
+                if (feof($pipes[1])) {
+                    break;
+                }
+            } else {
+                $out .= $chunk;
+            }
+        }
+    }
     fclose($pipes[0]);
-    $out = stream_get_contents($pipes[1]);
+    stream_set_blocking($pipes[1], true);
+    $out .= stream_get_contents($pipes[1]);
     proc_close($p);
     return $out;
 }
