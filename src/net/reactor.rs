@@ -291,6 +291,9 @@ impl Reactor {
                 Ok((Stream::Tcp(tcp), ip, port)) if self.tls.borrow().is_some() => {
                     self.clone().start_handshake(tcp, ip, port);
                 }
+                // A TLS listener never serves plain text (the constructor refuses TLS on
+                // anything but TCP; this only guards that rule).
+                Ok(_) if self.tls.borrow().is_some() => {}
                 Ok((stream, ip, port)) => {
                     if !self.clone().admit(stream, ip, port) {
                         // As Swoole: stop accepting for a moment instead of refusing every

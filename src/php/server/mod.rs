@@ -72,9 +72,6 @@ impl Server {
                 ce::error(),
             ));
         }
-        if let Some(server) = Self::from_systemd(&host, mode)? {
-            return Ok(server);
-        }
         let ssl = sock_type & SWOOLE_SSL != 0;
         let sock_type = sock_type & !SWOOLE_SSL;
         if ssl && !matches!(sock_type, SOCK_TCP | SOCK_TCP6) {
@@ -82,6 +79,15 @@ impl Server {
                 format!("SWOOLE_SSL is supported on SWOOLE_SOCK_TCP and SWOOLE_SOCK_TCP6 listeners only by swoole-rs (not on socket type {sock_type}: no DTLS, no TLS over unix sockets)"),
                 errors::INVALID_PARAMS,
             ));
+        }
+        if let Some(server) = Self::from_systemd(&host, mode)? {
+            if ssl && !matches!(server.shared.sock_type, SOCK_TCP | SOCK_TCP6) {
+                return Err(swoole_exception(
+                    "SWOOLE_SSL needs a TCP socket, and systemd passed a unix socket".into(),
+                    errors::INVALID_PARAMS,
+                ));
+            }
+            return Ok(server.with_ssl(ssl));
         }
         let unix = matches!(sock_type, SOCK_UNIX_STREAM | SOCK_UNIX_DGRAM);
         if !unix && !(0..=65535).contains(&port) {
