@@ -14,6 +14,8 @@ need_packages() {
     command -v php >/dev/null 2>&1 || missing+=(php8.2-cli)
     command -v php-config >/dev/null 2>&1 || missing+=(php8.2-dev)
     [ -f /usr/lib/php/20220829/build/run-tests.php ] || missing+=(php8.2-dev)
+    # The TLS tests make their certificates and probe protocols with the openssl tool.
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     compgen -G '/usr/lib/llvm-*/lib/libclang-[0-9]*.so*' >/dev/null || compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || missing+=(libclang-dev)
     # The PROXY protocol test (php-tests/proxy_haproxy.phpt) runs a real HAProxy.
     command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -21,7 +23,7 @@ need_packages() {
         echo "== installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -q
-        apt-get install -y -q php8.2-cli php8.2-dev libclang-dev haproxy
+        apt-get install -y -q php8.2-cli php8.2-dev libclang-dev haproxy openssl
     fi
     # The OpenMetrics test parses getMetrics() with prometheus_client's parser.
     if ! python3 -c 'import prometheus_client' >/dev/null 2>&1; then

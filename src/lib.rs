@@ -24,6 +24,8 @@
 //!     (§2 data plane), forwarded cross-worker calls, graceful drain, `stats()` counters.
 //!   - `net/heartbeat.rs`: the heartbeat's schedule (ordered wheel, O(due) per check).
 //!   - `net/sockopt.rs`: TCP options of `set()` on the listener (§4), `open_cpu_affinity`.
+//!   - `net/tls.rs`: TLS (§4 SSL): `ssl_*` options → rustls config, cipher strings, client
+//!     verification, SNI, the per-listener acceptor `reload()` swaps.
 //!   - `net/session.rs`: the session table (`$fd` ids never reused, §6 session ids).
 //! - `process/mod.rs`: the process layer's index, pids.
 //!   - `process/signals.rs`: SIGTERM/SIGINT/SIGUSR1 through a pipe (§6 signals), masks.
@@ -95,7 +97,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         // What this build can do, so operators can tell from `php --ri swoole`.
         info_row(c"reactor", c"epoll (tokio)");
         info_row(c"io_uring", c"no");
-        info_row(c"TLS (SWOOLE_SSL)", c"no");
+        info_row(c"TLS (SWOOLE_SSL)", c"rustls (ring)");
         info_row(
             c"features",
             c"base mode, workers + manager, packet framing, timers, OpenMetrics, systemd notify, socket activation",

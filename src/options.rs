@@ -22,7 +22,7 @@ pub enum OptValue {
 }
 
 impl OptValue {
-    fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             OptValue::Null => "null",
             OptValue::Bool(_) => "bool",
@@ -102,6 +102,8 @@ pub struct Settings {
     pub proxy_protocol_timeout: f64,
     /// The task_* options.
     pub task: TaskSettings,
+    /// The ssl_* options (used when the listener was created with `SWOOLE_SSL`).
+    pub tls: crate::net::tls::TlsOptions,
 }
 
 /// The task_* options (reference §4). `task_ipc_mode` 2 and 3 (System V message queues)
@@ -154,6 +156,7 @@ impl Default for Settings {
             group: None,
             chroot: None,
             task: TaskSettings::default(),
+            tls: Default::default(),
             heartbeat_check_interval: 0.0,
             heartbeat_idle_time: 0.0,
             buffer_output_size: u32::MAX as usize,
@@ -180,7 +183,7 @@ pub const LOG_INFO: i32 = 2;
 /// `max_request`.
 const WORKER_MIN_REQUEST: u64 = 10;
 
-/// Swoole options we accept without acting on them: coroutine, task, SSL and logging
+/// Swoole options we accept without acting on them: coroutine, task and logging
 /// settings that have no meaning yet in this implementation. Accepting them keeps existing
 /// configuration arrays working; README lists them.
 const ACCEPTED_NO_EFFECT: &[&str] = &[
@@ -217,21 +220,6 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "open_websocket_protocol",
     "open_mqtt_protocol",
     "open_redis_protocol",
-    "ssl_cert_file",
-    "ssl_key_file",
-    "ssl_protocols",
-    "ssl_ciphers",
-    "ssl_ecdh_curve",
-    "ssl_dhparam",
-    "ssl_prefer_server_ciphers",
-    "ssl_compress",
-    "ssl_verify_peer",
-    "ssl_allow_self_signed",
-    "ssl_client_cert_file",
-    "ssl_cafile",
-    "ssl_capath",
-    "ssl_verify_depth",
-    "ssl_sni_certs",
     "stats_file",
     "stats_timer_interval",
     "admin_server",
@@ -496,6 +484,7 @@ impl Settings {
                 }
                 self.proxy_protocol_timeout = secs;
             }
+            _ if key.starts_with("ssl_") && self.tls.apply(key, v)? => {}
             _ if ACCEPTED_NO_EFFECT.contains(&key) => {}
             _ => return Ok(Applied::Unknown),
         }

@@ -29,6 +29,7 @@ namespace Swoole {
         public int $port;
         public int $mode;
         public int $type;
+        /** Created with SWOOLE_SSL (TLS on the primary listener; see README "TLS"). */
         public bool $ssl;
         /** The server process pid while running, 0 otherwise. */
         public int $master_pid;
@@ -90,7 +91,7 @@ namespace Swoole {
         /** Alias of exists(). */
         public function exist(int $fd): bool {}
 
-        /** @return array|false Swoole's keys (server_port, server_fd, socket_fd, …, send_queued_bytes). */
+        /** @return array|false Swoole's keys (server_port, server_fd, socket_fd, …, send_queued_bytes; ssl_client_cert: PEM of a verified TLS client certificate). */
         public function getClientInfo(int $fd, int $reactor_id = -1, bool $ignore_error = false): array|false {}
 
         /** Alias of getClientInfo(). */
@@ -102,7 +103,7 @@ namespace Swoole {
         /** Alias of getClientList(). */
         public function connection_list(int $start_fd = 0, int $find_count = 10): array|false {}
 
-        /** @return array|false Counters with Swoole's keys. */
+        /** @return array|false Counters with Swoole's keys (plus ssl_handshake_fail_count on SWOOLE_SSL servers). */
         public function stats(): array|false {}
         /** stats() as OpenMetrics text (server-wide and per worker, with memory and event-loop lag); false when not running. */
         public function getMetrics(): string|false {}
@@ -111,7 +112,7 @@ namespace Swoole {
 
         /** Graceful: every connection gets onClose, then WorkerStop and Shutdown run. */
         public function shutdown(): bool {}
-        /** SIGUSR1 to the manager (every worker), or SIGUSR2 (task workers only). */
+        /** SIGUSR1 to the manager (every worker), or SIGUSR2 (task workers only). TLS: certificate files are re-read (single process: in place). */
         public function reload(bool $only_reload_taskworker = false): bool {}
 
         /** @return int|false The task id (may be 0: compare with ===). Non-strings are serialize()d. */
@@ -416,6 +417,15 @@ namespace {
     const SWOOLE_SOCK_UNIX_DGRAM = 6;
     const SWOOLE_SOCK_RAW = 7;
     const SWOOLE_SOCK_RAW6 = 8;
+    /** OR-ed into a TCP socket type: the listener serves TLS (ssl_* options of set()). */
+    const SWOOLE_SSL = 512;
+    /** ssl_protocols bits; only TLSv1_2 and TLSv1_3 are served (rustls). */
+    const SWOOLE_SSL_TLSv1 = 8;
+    const SWOOLE_SSL_TLSv1_1 = 16;
+    const SWOOLE_SSL_TLSv1_2 = 32;
+    const SWOOLE_SSL_TLSv1_3 = 64;
+    const SWOOLE_SSL_DTLS = 128;
+    const SWOOLE_SSL_SSLv2 = 2;
     const SWOOLE_TCP = 1;
     const SWOOLE_UDP = 2;
     const SWOOLE_TCP6 = 3;

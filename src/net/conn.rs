@@ -15,6 +15,9 @@ use tokio::net::{TcpStream, UnixStream};
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// A TCP connection after its TLS handshake (boxed: rustls' state is large). Reads and
+    /// writes go through rustls; nothing may write to the raw socket behind its back.
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
 }
 
 impl Stream {
@@ -26,6 +29,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_read(cx, buf),
         }
     }
     pub(super) fn poll_write(
@@ -36,6 +40,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_write(cx, buf),
         }
     }
     /// Registers interest in writability (for sendfile(2), which bypasses `poll_write`).
@@ -43,6 +48,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.poll_write_ready(cx),
             Stream::Unix(s) => s.poll_write_ready(cx),
+            Stream::Tls(s) => s.get_ref().0.poll_write_ready(cx),
         }
     }
     /// Runs a non-blocking write done outside tokio (sendfile(2)); a WouldBlock clears
@@ -51,12 +57,42 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
             Stream::Unix(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
+            Stream::Tls(s) => s.get_ref().0.try_io(tokio::io::Interest::WRITABLE, f),
         }
     }
     pub(super) fn raw_fd(&self) -> RawFd {
         match self {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
+            Stream::Tls(s) => s.get_ref().0.as_raw_fd(),
+        }
+    }
+
+    pub(super) fn is_tls(&self) -> bool {
+        matches!(self, Stream::Tls(_))
+    }
+
+    /// Pushes out TLS records rustls still holds (written plaintext is encrypted into its
+    /// buffer first). Ready at once for plain sockets, which buffer nothing.
+    pub(super) fn poll_flush_tls(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self {
+            Stream::Tls(s) if s.get_ref().1.wants_write() => {
+                tokio::io::AsyncWrite::poll_flush(Pin::new(&mut **s), cx)
+            }
+            _ => Poll::Ready(Ok(())),
+        }
+    }
+
+    /// The verified client certificate of a TLS connection, as PEM.
+    pub(super) fn peer_certificate_pem(&self) -> Option<String> {
+        match self {
+            Stream::Tls(s) => s
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .map(|c| super::tls::pem_certificate(c.as_ref())),
+            _ => None,
         }
     }
 }
@@ -123,6 +159,10 @@ pub struct Conn {
     pub remote_port: u16,
     /// Accepted through a PROXY protocol header: the balancer's side (`open_proxy_protocol`).
     pub proxied: Option<Box<super::proxy::Proxied>>,
+    /// A TLS session: `send()` must queue (rustls encrypts in the task), never write the fd.
+    pub tls: bool,
+    /// `getClientInfo()['ssl_client_cert']`: the verified client certificate (PEM).
+    pub ssl_client_cert: Option<String>,
     pub connect_time: f64,
     pub last_recv_time: Cell<f64>,
     pub last_send_time: Cell<f64>,

@@ -15,6 +15,8 @@
 //! - [`heartbeat`]: the heartbeat's schedule (an ordered wheel of due sessions, so a check
 //!   costs O(due), not O(open connections)).
 //! - [`sockopt`]: TCP options of `set()` applied to the listening socket and the workers.
+//! - [`tls`]: `ssl_*` options → rustls config (certificates, cipher strings, client
+//!   verification, SNI), the per-listener acceptor that `reload()` swaps.
 //! - [`session`]: the session table (ids never reused, ordered for `getClientList()`).
 //! - [`proxy`]: the PROXY protocol header (v1/v2), pure; `proxy_accept` reads it from a
 //!   new connection before it becomes a session (`open_proxy_protocol`).
@@ -29,6 +31,7 @@ mod proxy_accept;
 pub mod reactor;
 pub mod session;
 pub mod sockopt;
+pub mod tls;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

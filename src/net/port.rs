@@ -7,9 +7,11 @@
 
 use std::cell::RefCell;
 use std::os::fd::RawFd;
+use std::rc::Rc;
 use std::time::Duration;
 
 use super::heartbeat::IdleWheel;
+use super::tls::TlsListener;
 use crate::codec::Framing;
 use crate::options::Settings;
 
@@ -41,6 +43,8 @@ pub struct PortCfg {
     /// (check interval, idle time) when this listener's heartbeat is on.
     pub heartbeat: Option<(Duration, Duration)>,
     pub(super) wheel: RefCell<IdleWheel>,
+    /// A `SWOOLE_SSL` listener: each accepted socket is handshaken before it is a session.
+    pub tls: Option<Rc<TlsListener>>,
 }
 
 impl PortCfg {
@@ -69,6 +73,13 @@ impl PortCfg {
             wheel: RefCell::new(IdleWheel::new(
                 heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
             )),
+            tls: None,
         }
+    }
+
+    /// Serves this listener over TLS.
+    pub fn with_tls(mut self, tls: Option<Rc<TlsListener>>) -> PortCfg {
+        self.tls = tls;
+        self
     }
 }

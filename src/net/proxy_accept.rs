@@ -49,16 +49,24 @@ impl Reactor {
         match verdict {
             Ok(header) => {
                 let (ip, port, proxied) = Proxied::from_header(header, ip, port);
-                self.admit(listener, stream, ip, port, Some(Box::new(proxied)));
+                match stream {
+                    // On a TLS port the handshake follows the PROXY header.
+                    Stream::Tcp(tcp) if self.ports[listener].tls.is_some() => {
+                        self.start_handshake(listener, tcp, ip, port, Some(Box::new(proxied)));
+                    }
+                    stream => {
+                        self.admit(listener, stream, ip, port, Some(Box::new(proxied)));
+                    }
+                }
             }
             // Connected and left without a byte: a balancer's plain TCP health check.
             Err(None) => {}
             Err(Some(reason)) => {
                 SharedStats::add(&self.stats.shared().proxy_protocol_errors, 1);
                 let peer = match stream {
-                    Stream::Tcp(_) => format!("{ip}:{port}"),
                     Stream::Unix(_) if ip.is_empty() => "a unix socket peer".to_string(),
                     Stream::Unix(_) => ip,
+                    Stream::Tcp(_) | Stream::Tls(_) => format!("{ip}:{port}"),
                 };
                 self.warn(&format!(
                     "open_proxy_protocol: closed the connection from {peer} before onConnect: {reason}"
@@ -118,6 +126,7 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
         let ready = match stream {
             Stream::Tcp(s) => s.ready(Interest::READABLE).await?,
             Stream::Unix(s) => s.ready(Interest::READABLE).await?,
+            Stream::Tls(_) => return Err(not_raw()),
         };
         let fd = stream.raw_fd();
         let mut peek = || {
@@ -144,6 +153,7 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
         let r = match stream {
             Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
             Stream::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
+            Stream::Tls(_) => return Err(not_raw()),
         };
         match r {
             Ok(0) => return Ok(None),
@@ -167,6 +177,7 @@ async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
         let r = match stream {
             Stream::Tcp(s) => s.try_read(&mut buf[done..]),
             Stream::Unix(s) => s.try_read(&mut buf[done..]),
+            Stream::Tls(_) => return Err(not_raw()),
         };
         match r {
             Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
@@ -174,10 +185,16 @@ async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => match stream {
                 Stream::Tcp(s) => s.readable().await?,
                 Stream::Unix(s) => s.readable().await?,
+                Stream::Tls(_) => return Err(not_raw()),
             },
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// The PROXY header precedes any TLS handshake: it is read from the raw socket only.
+fn not_raw() -> io::Error {
+    io::Error::other("the PROXY protocol header is read before TLS, from the raw socket")
 }

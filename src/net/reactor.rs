@@ -113,6 +113,8 @@ pub struct Reactor {
     /// Receive buffer of [`Reactor::wait_message`], kept: zeroing 60 KiB per `taskwait()`
     /// showed in its latency.
     wait_buf: RefCell<Vec<u8>>,
+    /// TLS handshakes in progress: they hold sockets too, so `max_connection` counts them.
+    handshakes: Cell<usize>,
 }
 
 impl Reactor {
@@ -156,6 +158,7 @@ impl Reactor {
             inbox_stashed: Notify::new(),
             inbox_hold: Cell::new(false),
             wait_buf: RefCell::new(Vec::new()),
+            handshakes: Cell::new(0),
         })
     }
 
@@ -277,7 +280,7 @@ impl Reactor {
             match accepted {
                 Ok((stream, ip, remote_port)) if proxy_protocol => {
                     // The header is read in its own task: a slow balancer must not hold up
-                    // the accept loop.
+                    // the accept loop. Behind it comes the TLS handshake, on a TLS port.
                     tokio::task::spawn_local(self.clone().admit_proxied(
                         port,
                         stream,
@@ -285,6 +288,13 @@ impl Reactor {
                         remote_port,
                     ));
                 }
+                Ok((Stream::Tcp(tcp), ip, remote_port)) if self.ports[port].tls.is_some() => {
+                    self.clone()
+                        .start_handshake(port, tcp, ip, remote_port, None);
+                }
+                // A TLS listener never serves plain text (start() refuses TLS on anything
+                // but TCP; this only guards that rule).
+                Ok(_) if self.ports[port].tls.is_some() => {}
                 Ok((stream, ip, remote_port)) => {
                     if !self.clone().admit(port, stream, ip, remote_port, None) {
                         // As Swoole: stop accepting for a moment instead of refusing every
@@ -308,6 +318,50 @@ impl Reactor {
                 }
             }
         }
+    }
+
+    /// Runs the TLS handshake in its own task, so a slow client never delays accepting; the
+    /// session exists (id, onConnect) only once it succeeded. A failure or timeout costs
+    /// that socket alone: no onConnect, no onClose, counted in `ssl_handshake_fail_count`.
+    pub(super) fn start_handshake(
+        self: Rc<Self>,
+        listener: usize,
+        tcp: tokio::net::TcpStream,
+        ip: String,
+        port: u16,
+        proxied: Option<Box<super::proxy::Proxied>>,
+    ) {
+        let Some(tls) = self.ports[listener].tls.clone() else {
+            return;
+        };
+        let open = self.sessions.borrow().len() + self.handshakes.get();
+        if open >= self.settings.max_connection {
+            SharedStats::add(&self.stats.shared().abort_count, 1);
+            self.warn(&format!(
+                "Too many connections [now: {open}, of which {} in a TLS handshake], max_connection is {}",
+                self.handshakes.get(),
+                self.settings.max_connection
+            ));
+            return;
+        }
+        let accept = tls.acceptor().accept(tcp);
+        let limit = tls.handshake_timeout;
+        self.handshakes.set(self.handshakes.get() + 1);
+        tokio::task::spawn_local(async move {
+            let done = tokio::time::timeout(limit, accept).await;
+            self.handshakes.set(self.handshakes.get() - 1);
+            if self.stopping.get() {
+                return;
+            }
+            match done {
+                Ok(Ok(stream)) => {
+                    self.admit(listener, Stream::Tls(Box::new(stream)), ip, port, proxied);
+                }
+                Ok(Err(_)) | Err(_) => {
+                    SharedStats::add(&self.stats.shared().ssl_handshake_fail_count, 1);
+                }
+            }
+        });
     }
 
     /// With several workers: whether this one holds clearly more than its share of the
@@ -351,6 +405,8 @@ impl Reactor {
             remote_ip,
             remote_port,
             proxied,
+            tls: stream.is_tls(),
+            ssl_client_cert: stream.peer_certificate_pem(),
             connect_time: t,
             last_recv_time: Cell::new(0.0),
             last_send_time: Cell::new(0.0),
@@ -442,6 +498,15 @@ impl Reactor {
         }
         if conn.reset.get() {
             set_linger_zero(stream.raw_fd());
+        } else if let Stream::Tls(tls) = &mut stream {
+            // close_notify, so the peer can tell our close from a truncation; bounded, as
+            // a peer that stopped reading must not hold the task.
+            tls.get_mut().1.send_close_notify();
+            let _ = tokio::time::timeout(
+                Duration::from_secs(1),
+                poll_fn(|cx| stream.poll_flush_tls(cx)),
+            )
+            .await;
         }
         drop(stream);
         self.live_tasks.set(self.live_tasks.get() - 1);
@@ -544,6 +609,15 @@ impl Reactor {
                 return Poll::Ready(ConnEvent::Finished);
             }
         }
+        // TLS records rustls still holds count as output not yet sent.
+        let tls_pending = match stream.poll_flush_tls(cx) {
+            Poll::Ready(Ok(())) => false,
+            Poll::Ready(Err(_)) if !conn.is_closing() => {
+                return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset))
+            }
+            Poll::Ready(Err(_)) => return Poll::Ready(ConnEvent::Finished),
+            Poll::Pending => true,
+        };
         if conn.pending_full.replace(false) {
             return Poll::Ready(ConnEvent::BufferFull);
         }
@@ -551,7 +625,7 @@ impl Reactor {
             return Poll::Ready(ConnEvent::BufferEmpty);
         }
         if conn.is_closing() {
-            if conn.reset.get() || !conn.has_output() {
+            if conn.reset.get() || (!conn.has_output() && !tls_pending) {
                 return Poll::Ready(ConnEvent::Finished);
             }
         } else if !conn.paused.get() {
@@ -565,6 +639,11 @@ impl Reactor {
                     } else {
                         ConnEvent::Data(n)
                     });
+                }
+                // rustls: the peer closed the TCP connection without a close_notify
+                // (what most clients do); a close, not a failure.
+                Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerClosed))
                 }
                 Poll::Ready(Err(_)) => {
                     return Poll::Ready(ConnEvent::PeerClosed(CloseReason::PeerReset))
@@ -599,6 +678,19 @@ impl Reactor {
                             Ok(Some(n))
                         }
                         Poll::Ready(_) => Err(()),
+                        Poll::Pending => Ok(None),
+                    }
+                }
+                Chunk::File { file, offset, end } if stream.is_tls() => {
+                    match poll_file_through(stream, cx, file, offset, *end) {
+                        Poll::Ready(Ok(n)) => {
+                            if *offset >= *end {
+                                out.pop_front();
+                                conn.out_files.set(conn.out_files.get() - 1);
+                            }
+                            Ok(Some(n))
+                        }
+                        Poll::Ready(Err(())) => Err(()),
                         Poll::Pending => Ok(None),
                     }
                 }
@@ -657,7 +749,7 @@ impl Reactor {
             return Err(SendError::TooLarge);
         }
         let mut written = 0;
-        if !conn.has_output() {
+        if !conn.has_output() && !conn.tls {
             loop {
                 let rest = &data[written..];
                 // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
@@ -695,7 +787,9 @@ impl Reactor {
                     o.touch(conn.id, None, Some(t));
                 }
             }
-        } else if conn.out_bytes.get() >= self.port_settings(&conn).socket_buffer_size {
+        } else if conn.has_output()
+            && conn.out_bytes.get() >= self.port_settings(&conn).socket_buffer_size
+        {
             // Like Swoole, the limit applies to what is already queued, so one large send
             // on an idle connection is always accepted whole.
             return Err(SendError::Overflow);
@@ -768,6 +862,10 @@ impl Reactor {
     pub fn send_wait(&self, id: u64, data: &[u8], stall: Duration) -> Result<(), SendError> {
         self.send(id, data)?;
         let conn = self.get(id).ok_or(SendError::NotExist)?;
+        if conn.tls {
+            // Only the connection's task can encrypt: over TLS, sendwait() queues like send().
+            return Ok(());
+        }
         let mut out = conn.out.borrow_mut();
         while let Some(front) = out.front_mut() {
             let n = match front {
@@ -1143,6 +1241,37 @@ enum ConnEvent {
     BufferFull,
     BufferEmpty,
     Finished,
+}
+
+/// `sendfile()` over TLS: the kernel cannot encrypt, so the file is read (16 KiB at a time,
+/// with pread(2) at `offset`) and written through rustls.
+fn poll_file_through(
+    stream: &mut Stream,
+    cx: &mut Context<'_>,
+    file: &std::fs::File,
+    offset: &mut u64,
+    end: u64,
+) -> Poll<Result<usize, ()>> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 16 * 1024];
+    let want = ((end - *offset) as usize).min(buf.len());
+    let n = match file.read_at(&mut buf[..want], *offset) {
+        // The file shrank under us: nothing more to send.
+        Ok(0) => {
+            *offset = end;
+            return Poll::Ready(Ok(0));
+        }
+        Ok(n) => n,
+        Err(_) => return Poll::Ready(Err(())),
+    };
+    match stream.poll_write(cx, &buf[..n]) {
+        Poll::Ready(Ok(w)) if w > 0 => {
+            *offset += w as u64;
+            Poll::Ready(Ok(w))
+        }
+        Poll::Ready(_) => Poll::Ready(Err(())),
+        Poll::Pending => Poll::Pending,
+    }
 }
 
 /// Sends the next piece of a file chunk with sendfile(2), advancing `offset`. `Err` means

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub aborted: u64,
     /// Connections closed before onConnect for a bad PROXY header (`open_proxy_protocol`).
     pub proxy_protocol_errors: u64,
+    /// TLS handshakes that failed or timed out (0 without TLS).
+    pub tls_handshake_failures: u64,
     pub requests: u64,
     pub responses: u64,
     pub received_bytes: u64,
@@ -65,6 +67,7 @@ impl Snapshot {
             closed: g(&s.close_count),
             aborted: g(&s.abort_count),
             proxy_protocol_errors: g(&s.proxy_protocol_errors),
+            tls_handshake_failures: g(&s.ssl_handshake_fail_count),
             requests: g(&s.request_count),
             responses: g(&s.response_count),
             received_bytes: g(&s.total_recv_bytes),
@@ -123,6 +126,11 @@ pub fn render(s: &Snapshot) -> String {
             "swoole_proxy_protocol_errors",
             "Connections closed before onConnect for a missing, malformed or late PROXY protocol header.",
             s.proxy_protocol_errors,
+        ),
+        (
+            "swoole_tls_handshake_failures",
+            "TLS handshakes that failed or timed out (those connections never became sessions).",
+            s.tls_handshake_failures,
         ),
         ("swoole_requests", "onReceive calls completed.", s.requests),
         ("swoole_responses", "send() calls accepted.", s.responses),
@@ -233,6 +241,7 @@ mod tests {
             closed: 7,
             aborted: 0,
             proxy_protocol_errors: 0,
+            tls_handshake_failures: 0,
             requests: 42,
             responses: 40,
             received_bytes: 1000,

@@ -42,6 +42,8 @@ pub struct SharedStats {
     pub abort_count: AtomicU64,
     /// Connections closed before onConnect for a bad, missing or late PROXY header.
     pub proxy_protocol_errors: AtomicU64,
+    /// TLS handshakes that failed or timed out (`stats()['ssl_handshake_fail_count']`).
+    pub ssl_handshake_fail_count: AtomicU64,
     pub request_count: AtomicU64,
     pub response_count: AtomicU64,
     pub total_recv_bytes: AtomicU64,
@@ -122,6 +124,7 @@ impl SharedStats {
             close_count: AtomicU64::new(0),
             abort_count: AtomicU64::new(0),
             proxy_protocol_errors: AtomicU64::new(0),
+            ssl_handshake_fail_count: AtomicU64::new(0),
             request_count: AtomicU64::new(0),
             response_count: AtomicU64::new(0),
             total_recv_bytes: AtomicU64::new(0),

@@ -32,6 +32,8 @@ struct ClientInfo {
     close_reason: Option<&'static str>,
     /// Accepted through a PROXY header (only known to the owning worker).
     proxied: Option<Proxied>,
+    /// The verified TLS client certificate (PEM), only in the owning worker, as Swoole.
+    ssl_client_cert: Option<String>,
 }
 
 impl ClientInfo {
@@ -57,6 +59,9 @@ impl ClientInfo {
         a.insert("close_errno", 0i64)?;
         a.insert("recv_queued_bytes", self.recv_queued_bytes)?;
         a.insert("send_queued_bytes", self.send_queued_bytes)?;
+        if let Some(pem) = &self.ssl_client_cert {
+            a.insert("ssl_client_cert", pem.as_str())?;
+        }
         if self.protected {
             a.insert("protected", true)?;
         }
@@ -100,6 +105,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         protected: false,
         close_reason: None,
         proxied: None,
+        ssl_client_cert: None,
     })
 }
 
@@ -125,6 +131,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
             protected: c.protected.get(),
             close_reason: c.close_reason().map(|r| r.as_str()),
             proxied: c.proxied.as_deref().cloned(),
+            ssl_client_cert: c.ssl_client_cert.clone(),
         });
     match local.or_else(|| remote_client_info(sh, fd)) {
         Some(info) => info.into_zval(&r),
@@ -220,6 +227,11 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     ];
     for (k, v) in entries {
         a.insert(k, v)?;
+    }
+    if sh.ports.borrow().iter().any(|p| p.ssl) {
+        // Ours: TLS handshakes that failed or timed out (those connections never became
+        // sessions: no onConnect, no onClose).
+        a.insert("ssl_handshake_fail_count", g(&s.ssl_handshake_fail_count))?;
     }
     // Tasks sent and not yet done, and of those the ones still queued (not running).
     let first = n.max(0) as usize;

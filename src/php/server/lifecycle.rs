@@ -82,8 +82,13 @@ fn daemonize(log_fd: std::os::fd::RawFd) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn run_server(sh: Rc<Shared>, server: Zval, plans: Vec<PortPlan>) -> PhpResult<bool> {
+pub(super) fn run_server(
+    sh: Rc<Shared>,
+    server: Zval,
+    mut plans: Vec<PortPlan>,
+) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
+    listen::build_tls(&sh, &mut plans)?;
     let sockets = listen::take_sockets(&sh, &plans)?;
     if let Err(e) = log::configure(log::LogConfig::new(
         settings.log_file.clone(),
@@ -195,6 +200,7 @@ fn run_loop(
                 std::os::fd::AsRawFd::as_raw_fd(s),
                 p.port,
             )
+            .with_tls(p.tls.clone())
         })
         .collect();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -534,6 +540,11 @@ struct PhpManager<'a> {
 
 impl ManagerHooks for PhpManager<'_> {
     fn before_fork(&mut self) {
+        // A worker forked by reload() (or recycled, or restarted) serves the certificate
+        // files as they are now; a broken renewal keeps the last good ones (warning).
+        for tls in self.sh.tls.borrow().iter() {
+            super::tls::refresh(tls);
+        }
         // Output the manager has buffered must not be flushed again by the child.
         // SAFETY: flushing PHP's output layers on the PHP thread.
         unsafe { php_output_flush_all() };

@@ -13,9 +13,10 @@ use super::state::{
     Shared, State, SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM,
 };
 use crate::codec::Framing;
+use crate::net::tls::TlsListener;
 use crate::net::{listener, PortKind};
 use crate::options::Settings;
-use crate::php::errors::{self, set_last_error, warning_code};
+use crate::php::errors::{self, set_last_error, warning, warning_code};
 use crate::php::exception::swoole_exception;
 
 /// Why a bind failed: Swoole's error code and the end of its message.
@@ -120,6 +121,8 @@ pub(super) struct PortPlan {
     pub settings: Settings,
     pub framing: Framing,
     pub length_func: Option<Zval>,
+    /// A `SWOOLE_SSL` port's TLS, built by [`build_tls`].
+    pub tls: Option<Rc<TlsListener>>,
 }
 
 /// Every port's settings and framing, with Swoole's start-time checks: a stream port needs
@@ -142,10 +145,10 @@ pub(super) fn plan(sh: &Shared) -> Result<Vec<PortPlan>, PlanError> {
             };
             return Err(PlanError::Fatal(format!("require {title} callback")));
         }
-        if p.ssl {
+        if p.ssl && !matches!(p.sock_type, SOCK_TCP | SOCK_TCP6) {
             return Err(PlanError::Exception(format!(
-                "the port {}:{} was added with SWOOLE_SSL, but this build of swoole-rs has no TLS support yet",
-                p.host, p.port
+                "SWOOLE_SSL is supported on SWOOLE_SOCK_TCP and SWOOLE_SOCK_TCP6 listeners only by swoole-rs (the port {}:{} has socket type {}: no DTLS, no TLS over unix sockets)",
+                p.host, p.port, p.sock_type
             )));
         }
         let length_func = p.length_func(server_len.as_ref());
@@ -158,9 +161,29 @@ pub(super) fn plan(sh: &Shared) -> Result<Vec<PortPlan>, PlanError> {
             settings,
             framing,
             length_func,
+            tls: None,
         });
     }
     Ok(plans)
+}
+
+/// Builds the TLS of every `SWOOLE_SSL` port from that port's own settings (a bad
+/// certificate is an exception here, before anything forks).
+pub(super) fn build_tls(sh: &Shared, plans: &mut [PortPlan]) -> PhpResult<()> {
+    let ports = sh.ports.borrow().clone();
+    let mut built = Vec::new();
+    for (p, plan) in ports.iter().zip(plans.iter_mut()) {
+        if p.ssl {
+            let tls = super::tls::listener(&plan.settings.tls)?;
+            built.push(tls.clone());
+            plan.tls = Some(tls);
+        }
+    }
+    if built.is_empty() && plans.iter().any(|p| p.settings.tls.cert_file.is_some()) {
+        warning("ssl_cert_file is set but no port was created with SWOOLE_SSL (e.g. SWOOLE_SOCK_TCP | SWOOLE_SSL): it serves plain TCP");
+    }
+    *sh.tls.borrow_mut() = built;
+    Ok(())
 }
 
 pub(super) enum PlanError {

@@ -24,6 +24,7 @@ mod port;
 mod sink;
 mod state;
 mod task;
+mod tls;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -40,7 +41,7 @@ use port::PortState;
 pub use state::Shared as ServerShared;
 pub use state::{
     SOCK_TCP, SOCK_TCP6, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNIX_STREAM, SWOOLE_BASE,
-    SWOOLE_PROCESS,
+    SWOOLE_PROCESS, SWOOLE_SSL,
 };
 pub use task::{encode_value, finish_task, unserialize};
 
@@ -75,10 +76,24 @@ impl Server {
                 ce::error(),
             ));
         }
-        if let Some(server) = Self::from_systemd(&host, mode)? {
-            return Ok(server);
+        let ssl = sock_type & SWOOLE_SSL != 0;
+        let sock_type = sock_type & !SWOOLE_SSL;
+        if ssl && !matches!(sock_type, SOCK_TCP | SOCK_TCP6) {
+            return Err(swoole_exception(
+                format!("SWOOLE_SSL is supported on SWOOLE_SOCK_TCP and SWOOLE_SOCK_TCP6 listeners only by swoole-rs (not on socket type {sock_type}: no DTLS, no TLS over unix sockets)"),
+                errors::INVALID_PARAMS,
+            ));
         }
-        let (plain, ssl) = listen::split_ssl(sock_type);
+        if let Some(server) = Self::from_systemd(&host, mode)? {
+            if ssl && !matches!(server.shared.sock_type, SOCK_TCP | SOCK_TCP6) {
+                return Err(swoole_exception(
+                    "SWOOLE_SSL needs a TCP socket, and systemd passed a unix socket".into(),
+                    errors::INVALID_PARAMS,
+                ));
+            }
+            return Ok(server.with_ssl(ssl));
+        }
+        let plain = sock_type;
         let (socket, port) = match listen::bind(&host, port, plain) {
             Ok(Some(bound)) => bound,
             Ok(None) => {
@@ -94,15 +109,7 @@ impl Server {
                 return Err(swoole_exception(e.message(&host, port), e.code));
             }
         };
-        let server = Server::with_socket(host, port, mode, plain, socket);
-        if ssl {
-            if let Some(p) = server.shared.ports.borrow_mut().first_mut() {
-                if let Some(p) = Rc::get_mut(p) {
-                    p.ssl = true;
-                }
-            }
-        }
-        Ok(server)
+        Ok(Server::with_socket(host, port, mode, plain, socket).with_ssl(ssl))
     }
 
     /// Merges options into `$server->setting`. Unknown keys warn (and are still stored, as in
@@ -542,6 +549,23 @@ impl Server {
             warning_code(errors::PHP_FATAL_ERROR, "server is not running");
             return false;
         }
+        if manager <= 0 && self.shared.state.get() == State::Running {
+            // Beyond Swoole: a single-process TLS server re-reads its certificates in place
+            // (there is no worker to restart); new connections get the renewed ones.
+            let listeners = self.shared.tls.borrow().clone();
+            if !listeners.is_empty() {
+                let mut ok = true;
+                for tls in listeners {
+                    if let Err(e) = tls.reload() {
+                        warning(&format!(
+                            "SSL certificates not reloaded, still serving the previous ones: {e}"
+                        ));
+                        ok = false;
+                    }
+                }
+                return ok;
+            }
+        }
         if manager <= 0 {
             warning("not supported with single process mode");
             set_last_error(errors::WRONG_OPERATION);
@@ -806,6 +830,18 @@ impl Server {
 }
 
 impl Server {
+    /// Marks a just-constructed server as `SWOOLE_SSL` (nothing else holds its state yet).
+    fn with_ssl(self, ssl: bool) -> Server {
+        if ssl {
+            if let Some(p) = self.shared.ports.borrow_mut().first_mut() {
+                if let Some(p) = Rc::get_mut(p) {
+                    p.ssl = true;
+                }
+            }
+        }
+        self
+    }
+
     fn with_socket(host: String, port: i64, mode: i64, sock_type: i64, socket: Socket) -> Server {
         Server {
             shared: Rc::new(Shared {
@@ -816,6 +852,7 @@ impl Server {
                 ports: RefCell::new(vec![Rc::new(PortState::new(
                     host, port, sock_type, false, socket,
                 ))]),
+                tls: RefCell::new(Vec::new()),
                 settings: RefCell::new(Settings::default()),
                 setting: RefCell::new(None),
                 callbacks: RefCell::new(HashMap::new()),

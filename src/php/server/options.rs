@@ -28,6 +28,8 @@ pub(super) struct Parsed {
     pub options: Vec<(String, OptValue)>,
     /// `package_length_func`: Some(None) when set to null, Some(callable) when given.
     pub length_func: Option<Option<Zval>>,
+    /// `ssl_sni_certs` (an array, which `Settings::apply` cannot take): (host, cert, key).
+    pub sni_certs: Option<Vec<(String, String, String)>>,
 }
 
 /// Validates `settings` against `st` (applying them), for `method` (`Swoole\Server::set`).
@@ -40,9 +42,17 @@ pub(super) fn parse(
     let mut parsed = Parsed {
         options: Vec::new(),
         length_func: None,
+        sni_certs: None,
     };
     for (key, value) in settings.iter() {
         let key = key_string(key);
+        if key == "ssl_sni_certs" {
+            let certs = super::tls::sni_certs(value)
+                .map_err(|m| PhpException::new(format!("{method}(): {m}"), 0, ce::type_error()))?;
+            st.tls.sni_certs = certs.clone();
+            parsed.sni_certs = Some(certs);
+            continue;
+        }
         if key == "package_length_func" {
             if value.is_null() {
                 parsed.length_func = Some(None);

@@ -61,6 +61,8 @@ pub struct PortState {
     pub(super) options: RefCell<Vec<(String, OptValue)>>,
     /// `package_length_func` given to `Port::set()` (Some(None): explicitly none).
     pub(super) length_func: RefCell<Option<Option<Zval>>>,
+    /// `ssl_sni_certs` given to `Port::set()`.
+    pub(super) sni_certs: RefCell<Option<Vec<(String, String, String)>>>,
     /// `$port->setting`: what `Port::set()` was given, merged.
     pub(super) setting: RefCell<Option<Zval>>,
     /// This port's own callbacks (unused for port 0, whose callbacks are the server's).
@@ -81,6 +83,7 @@ impl PortState {
             socket: RefCell::new(Some(socket)),
             options: RefCell::new(Vec::new()),
             length_func: RefCell::new(None),
+            sni_certs: RefCell::new(None),
             setting: RefCell::new(None),
             callbacks: RefCell::new(HashMap::new()),
             object: RefCell::new(None),
@@ -119,6 +122,9 @@ impl PortState {
         for (k, v) in self.options.borrow().iter() {
             // Validated by Port::set() already.
             let _ = st.apply(k, v);
+        }
+        if let Some(certs) = &*self.sni_certs.borrow() {
+            st.tls.sni_certs = certs.clone();
         }
         st
     }
@@ -209,6 +215,9 @@ impl Port {
         st.options.borrow_mut().extend(parsed.options);
         if let Some(f) = parsed.length_func {
             *st.length_func.borrow_mut() = Some(f);
+        }
+        if let Some(certs) = parsed.sni_certs {
+            *st.sni_certs.borrow_mut() = Some(certs);
         }
         options::merge_setting(&st.setting, settings)
     }

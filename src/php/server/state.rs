@@ -22,6 +22,8 @@ pub const SOCK_TCP6: i64 = 3;
 pub const SOCK_UDP6: i64 = 4;
 pub const SOCK_UNIX_STREAM: i64 = 5;
 pub const SOCK_UNIX_DGRAM: i64 = 6;
+/// OR-ed into a socket type: serve TLS on that listener.
+pub const SWOOLE_SSL: i64 = 512;
 
 /// Events `on()` accepts (Swoole's server and port event names, lower-cased). Events this
 /// implementation does not raise yet are stored so `getCallback()` returns them.
@@ -65,6 +67,9 @@ pub struct Shared {
     /// Every listener, bound when added (so a port conflict is reported there, as in
     /// Swoole); index 0 is the primary port, made by the constructor. `start()` listens.
     pub(super) ports: RefCell<Vec<Rc<PortState>>>,
+    /// The TLS of every `SWOOLE_SSL` port, built at `start()` from that port's settings
+    /// (kept here so `reload()` can re-read their certificates).
+    pub(super) tls: RefCell<Vec<Rc<crate::net::tls::TlsListener>>>,
     pub(super) settings: RefCell<Settings>,
     /// `$server->setting`: null until `set()`, then every key given, merged.
     pub(super) setting: RefCell<Option<Zval>>,
