@@ -57,7 +57,7 @@ fn listen_socket(sh: &Shared, settings: &Settings) -> PhpResult<Socket> {
 
 /// What `start()` set up for the whole server (log destination, pid file); dropped in the
 /// process that called `start()` when the server stops (workers leave with `_exit`).
-struct StartFiles {
+pub(super) struct StartFiles {
     pid_file: Option<String>,
 }
 
@@ -140,6 +140,9 @@ pub(super) fn run_server(sh: Rc<Shared>, server: Zval, framing: Framing) -> PhpR
             Err(e) => warning(&format!("cannot write pid_file [{path}]: {e}")),
         }
     }
+    if sh.mode == super::state::SWOOLE_PROCESS {
+        return super::process_mode::run(sh, server, framing, socket, files, identity);
+    }
     if settings.needs_manager() || !sh.user_processes.borrow().is_empty() {
         return run_manager(sh, server, framing, socket, settings, files, identity);
     }
@@ -176,16 +179,16 @@ struct WorkerCtx {
 }
 
 /// How an event loop (or the manager) ended.
-struct LoopEnd {
-    fatal: bool,
-    exit_code: Option<i32>,
+pub(super) struct LoopEnd {
+    pub(super) fatal: bool,
+    pub(super) exit_code: Option<i32>,
     /// The callback that raised the fatal error.
-    fatal_in: Option<String>,
+    pub(super) fatal_in: Option<String>,
 }
 
 /// After the loop (or the manager) ended in the process that called start(): re-raise a
 /// fatal error, or fire Shutdown and return (re-throwing `exit()` when a callback called it).
-fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
+pub(super) fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
     if end.fatal {
         drop(server);
         // SAFETY: every Rust value that owned PHP data is dropped; re-raise the fatal error so
@@ -240,6 +243,7 @@ fn run_loop(
         reactor.set_inbox(fd);
     }
     let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
+    let process_mode = sh.mode == super::state::SWOOLE_PROCESS;
     if task_worker {
         sh.tasks.borrow_mut().max_request = settings.task_max_request(process::random_u64());
     }
@@ -281,8 +285,10 @@ fn run_loop(
             }
         };
         // Task workers take no connections.
-        let accept =
-            (!task_worker).then(|| tokio::task::spawn_local(reactor.clone().accept_loop(listener)));
+        // Task workers take no connections; nor does any worker in PROCESS mode (the master
+        // owns them).
+        let accept = (!task_worker && !process_mode)
+            .then(|| tokio::task::spawn_local(reactor.clone().accept_loop(listener)));
         let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         reactor.publish_health(std::time::Duration::ZERO);
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
@@ -338,6 +344,11 @@ fn run_loop(
         }
         if let Some(t) = &peer_task {
             t.abort();
+        }
+        if process_mode && !ctl.fatal.get() {
+            // The master queued every Close before the manager stopped us: run them all, so
+            // each session gets its onClose before WorkerStop.
+            reactor.drain_inbox();
         }
         if !ctl.fatal.get() {
             let recycled = ctx.stats.is_some()
@@ -563,6 +574,8 @@ impl ManagerHooks for PhpManager<'_> {
             // SAFETY: leaving the child at once.
             Err(_) => unsafe { libc::_exit(255) },
         };
+        // In PROCESS mode onStart runs in the master.
+        let fire_start = fire_start && self.sh.mode != super::state::SWOOLE_PROCESS;
         worker_main(
             self.sh,
             self.server,
@@ -705,35 +718,9 @@ fn run_manager(
         .map(|_| Channel::new())
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(|e| format!("cannot create the worker channels: {e}"))?;
-    let ctl = Rc::new(LoopCtl::default());
-    callback::set_current(Some(ctl.clone()));
-    sh.manager_pid.set(process::getpid());
-    sh.worker_num.set(n as i64);
-    sh.task_worker_num.set(tw as i64);
-    sh.stats_page.set(Some(pages.stats));
-    sh.owners.set(Some(pages.owners));
-    *sh.peers.borrow_mut() = peers.clone();
-    sh.state.set(State::Running);
-
-    let cfg = ManagerConfig {
-        workers: n,
-        task_workers: tw,
-        user_processes: sh.user_processes.borrow().len(),
-        channels: peers.clone(),
-        max_wait: settings.max_wait_time,
-        stats: pages.stats,
-    };
-    let mut hooks = PhpManager {
-        sh: &sh,
-        server: &server,
-        framing,
-        socket: &socket,
-        pages,
-        ctl: ctl.clone(),
-        identity,
-    };
-    let result = supervisor::run_manager(&cfg, &mut hooks);
-    drop(hooks);
+    let (result, ctl) = supervise(
+        &sh, &server, framing, &socket, &settings, identity, pages, &peers,
+    );
 
     callback::set_current(None);
     sh.stats_page.set(None);
@@ -759,4 +746,52 @@ fn run_manager(
             fatal_in: None,
         },
     )
+}
+
+/// The manager's work, in the process that runs it (the one that called start() in BASE
+/// mode, the forked manager in PROCESS mode): the shared state the workers inherit, then
+/// the supervisor until shutdown.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn supervise(
+    sh: &Rc<Shared>,
+    server: &Zval,
+    framing: Framing,
+    socket: &Socket,
+    settings: &Settings,
+    identity: Option<Identity>,
+    pages: ServerPages,
+    peers: &[Channel],
+) -> (Result<(), String>, Rc<LoopCtl>) {
+    let n = settings.worker_num as usize;
+    let tw = settings.task.worker_num as usize;
+    let ctl = Rc::new(LoopCtl::default());
+    callback::set_current(Some(ctl.clone()));
+    sh.manager_pid.set(process::getpid());
+    sh.worker_num.set(n as i64);
+    sh.task_worker_num.set(tw as i64);
+    sh.stats_page.set(Some(pages.stats));
+    sh.owners.set(Some(pages.owners));
+    *sh.peers.borrow_mut() = peers.to_vec();
+    sh.state.set(State::Running);
+
+    let cfg = ManagerConfig {
+        workers: n,
+        task_workers: tw,
+        user_processes: sh.user_processes.borrow().len(),
+        channels: peers.to_vec(),
+        max_wait: settings.max_wait_time,
+        stats: pages.stats,
+    };
+    let mut hooks = PhpManager {
+        sh,
+        server,
+        framing,
+        socket,
+        pages,
+        ctl: ctl.clone(),
+        identity,
+    };
+    let result = supervisor::run_manager(&cfg, &mut hooks);
+    drop(hooks);
+    (result, ctl)
 }
