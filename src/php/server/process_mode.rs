@@ -37,6 +37,8 @@ thread_local! {
     /// In every process of a PROCESS-mode server: the master's channel and pid.
     static MASTER: Cell<Option<(Channel, i64)>> = const { Cell::new(None) };
     static LOADS: Cell<Option<&'static Loads>> = const { Cell::new(None) };
+    /// `dispatch_mode` 5: `bind()` means something.
+    static UID_MODE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The master's channel, in a PROCESS-mode server (where the master owns every session).
@@ -90,7 +92,17 @@ fn process_options(sh: &Shared) -> PhpResult<(Mode, bool, usize)> {
     let unsafe_event = setting_int(sh, "enable_unsafe_event").unwrap_or(0) != 0;
     let events = mode.sends_connection_events(unsafe_event);
     if !events {
-        warning("dispatch_mode 1 and 3 deliver no onConnect/onClose; set enable_unsafe_event to get them");
+        let n = setting_int(sh, "dispatch_mode").unwrap_or(2);
+        for (event, name) in [("connect", "onConnect"), ("close", "onClose")] {
+            if sh.callback(event).is_some() {
+                process::log::log(
+                    process::log::LOG_WARNING,
+                    '#',
+                    0,
+                    &format!("Server::start_check() (ERRNO 9015): cannot set '{name}' event when using dispatch_mode={n}"),
+                );
+            }
+        }
     }
     let cpus = crate::options::cpu_count() as usize;
     let reactor_num = match setting_int(sh, "reactor_num") {
@@ -152,6 +164,7 @@ pub(super) fn run(
     let master_pid = process::getpid();
     MASTER.with(|m| m.set(Some((inbound, master_pid))));
     LOADS.with(|l| l.set(Some(loads)));
+    UID_MODE.with(|u| u.set(mode == Mode::Uid));
 
     // SAFETY: flushing PHP's output layers on the PHP thread, so the child does not write
     // what the parent buffered a second time.
@@ -367,6 +380,10 @@ pub(super) fn bind(sh: &Shared, fd: i64, uid: i64) -> bool {
         warning("bind() needs SWOOLE_PROCESS (with dispatch_mode 5)");
         return false;
     };
+    if !UID_MODE.with(|u| u.get()) {
+        // As Swoole: bind() only works with dispatch_mode 5.
+        return false;
+    }
     if fd <= 0 || uid <= 0 || sh.remote_owner(fd).is_none() {
         errors::set_last_error(crate::net::code::SESSION_NOT_EXIST);
         return false;
