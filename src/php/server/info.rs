@@ -202,6 +202,9 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     for (k, v) in entries {
         a.insert(k, v)?;
     }
+    if let Some(full) = super::process_mode::dispatch_queue_full() {
+        a.insert("dispatch_queue_full", full as i64)?;
+    }
     // Tasks sent and not yet done, and of those the ones still queued (not running).
     let first = n.max(0) as usize;
     let task_slots = first..first + sh.task_worker_num.get().max(0) as usize;

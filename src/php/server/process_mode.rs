@@ -51,6 +51,14 @@ pub(super) fn master_pid() -> Option<i64> {
     MASTER.with(|m| m.get()).map(|(_, p)| p)
 }
 
+/// SWOOLE_PROCESS's `stats()['dispatch_queue_full']`: packets that found their worker's
+/// queue full (their connection was not read until there was room).
+pub(super) fn dispatch_queue_full() -> Option<u64> {
+    LOADS
+        .with(|l| l.get())
+        .map(|l| l.queue_full.load(std::sync::atomic::Ordering::Relaxed))
+}
+
 /// Whether a message on a worker's channel is one of the master's connection events.
 pub(super) fn is_event(kind: Kind) -> bool {
     matches!(kind, Kind::Connect | Kind::Receive | Kind::Closed)
