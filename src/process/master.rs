@@ -73,6 +73,9 @@ pub struct MasterConfig {
     pub queue_frames: usize,
     pub max_wait: Duration,
     pub manager_pid: i32,
+    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
+    /// onClose gets the reactor id), unless `protect()`ed.
+    pub heartbeat_idle: Option<Duration>,
 }
 
 /// What a worker asked for, in the order it asked, for one connection.
@@ -80,6 +83,7 @@ enum Cmd {
     Data(Vec<u8>),
     Close(bool),
     Pause(bool),
+    Protect(bool),
 }
 
 struct Entry {
@@ -464,6 +468,9 @@ impl Master {
             Kind::Pause => {
                 let _ = e.tx.send(Cmd::Pause(h.flags & FLAG_RESUME == 0));
             }
+            Kind::Protect => {
+                let _ = e.tx.send(Cmd::Protect(h.flags & FLAG_RESET != 0));
+            }
             Kind::Bind => {
                 if let Ok(b) = <[u8; 8]>::try_from(f.payload) {
                     e.uid.store(u64::from_le_bytes(b), Ordering::Relaxed);
@@ -542,6 +549,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let mut buf = vec![0u8; READ_BUF];
     let mut stop = m.stop.clone();
     let mut paused = false;
+    let mut protected = false;
+    let idle = cfg.heartbeat_idle;
+    let mut last_recv = tokio::time::Instant::now();
     let end = loop {
         if *stop.borrow() {
             break End::Server;
@@ -569,11 +579,16 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     break End::Server;
                 }
                 Some(Cmd::Pause(p)) => paused = p,
+                Some(Cmd::Protect(p)) => protected = p,
                 None => break End::Server,
             },
+            _ = tokio::time::sleep_until(last_recv + idle.unwrap_or_default()), if idle.is_some() && !protected => {
+                break End::Peer;
+            }
             r = s.read(&mut buf), if !paused => match r {
                 Ok(0) | Err(_) => break End::Peer,
                 Ok(n) => {
+                    last_recv = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
                     if !deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
@@ -595,7 +610,12 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     if let Ok(mut sessions) = m.sessions.lock() {
         sessions.remove(&id);
     }
-    cfg.owners.clear(id, m.pid);
+    if cfg.events {
+        // The details stay readable for the worker's onClose (until the slot is reused).
+        cfg.owners.release(id, m.pid);
+    } else {
+        cfg.owners.clear(id, m.pid);
+    }
     cfg.stats.connections[MASTER_SLOT].fetch_sub(1, Ordering::Relaxed);
     cfg.loads.connections[home % MAX_SLOTS].fetch_sub(1, Ordering::Relaxed);
     SharedStats::add(&cfg.stats.close_count, 1);

@@ -66,7 +66,7 @@ impl ClientInfo {
 /// A session owned by another worker, from what its owner published in the shared session
 /// table (queue sizes are the owner's business and read as 0).
 fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
-    if fd <= 0 || sh.remote_owner(fd).is_none() {
+    if fd <= 0 || (sh.remote_owner(fd).is_none() && !super::process_mode::in_on_close(fd)) {
         return None;
     }
     let info = sh.owners.get()?.info(fd as u64)?;

@@ -37,6 +37,8 @@ thread_local! {
     /// In every process of a PROCESS-mode server: the master's channel and pid.
     static MASTER: Cell<Option<(Channel, i64)>> = const { Cell::new(None) };
     static LOADS: Cell<Option<&'static Loads>> = const { Cell::new(None) };
+    /// The session whose onClose runs now (its details stay readable there).
+    static CLOSING: Cell<u64> = const { Cell::new(0) };
     /// `dispatch_mode` 5: `bind()` means something.
     static UID_MODE: Cell<bool> = const { Cell::new(false) };
 }
@@ -57,6 +59,12 @@ pub(super) fn dispatch_queue_full() -> Option<u64> {
     LOADS
         .with(|l| l.get())
         .map(|l| l.queue_full.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Whether onClose of session `fd` runs now (the master has already let it go; Swoole's
+/// `getClientInfo()` still answers there).
+pub(super) fn in_on_close(fd: i64) -> bool {
+    fd > 0 && CLOSING.with(|c| c.get()) == fd as u64
 }
 
 /// Whether a message on a worker's channel is one of the master's connection events.
@@ -239,6 +247,7 @@ pub(super) fn run(
             queue_frames: QUEUE_FRAMES,
             max_wait: settings.max_wait_time,
             manager_pid: pid,
+            heartbeat_idle: settings.heartbeat().map(|(_, idle)| idle),
         };
         master::run(cfg, &signals)
     };
@@ -347,7 +356,9 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
             };
             if let Some(cb) = &sink.on_close {
                 let mut args = [sink.server.shallow_clone(), long(id as i64), long(rid)];
+                let before = CLOSING.with(|c| c.replace(id));
                 cb.call(&mut args, &|| format!("onClose (fd {id})"));
+                CLOSING.with(|c| c.set(before));
             }
             None
         }
