@@ -29,6 +29,9 @@
 //!     task/result/pipe kinds, sends that never deadlock two processes (`Inbox`).
 //!   - `process/supervisor.rs`: the manager (§6 BASE with workers): fork, restart back-off,
 //!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
+//!   - `process/master.rs`: SWOOLE_PROCESS's master (§6 PROCESS): Rust-only reactor threads
+//!     that own the client sockets, frame, dispatch whole packets to the workers, write.
+//!   - `process/dispatch.rs`: `dispatch_mode` decisions and the shared load counters.
 //!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format, rotation, reopen.
 //!   - `process/privileges.rs`: `user`/`group`/`chroot` for the workers.
 //!   - `process/systemd.rs`: `Type=notify` readiness and socket activation.
@@ -38,6 +41,8 @@
 //!   - `php/server/state.rs`: what a server object owns; running/worker/owner queries.
 //!   - `php/server/lifecycle.rs`: `start()` until it returns: loop, workers, the manager's PHP
 //!     side, `daemonize`, `pid_file`, `log_file`, Shutdown, re-raised fatals, `exit()`.
+//!   - `php/server/process_mode.rs`: SWOOLE_PROCESS's PHP side (manager fork, master's
+//!     onStart/onShutdown, connection events from the master, `bind()`).
 //!   - `php/server/sink.rs`: events (§3), one place each, with the callback failure policy.
 //!   - `php/server/info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
 //!   - `php/server/connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
