@@ -76,6 +76,12 @@ pub struct Loads {
     pub dispatched: [AtomicU64; MAX_SLOTS],
     pub handled: [AtomicU64; MAX_SLOTS],
     pub connections: [AtomicU64; MAX_SLOTS],
+    /// When the worker's current onReceive began ([`monotonic_us`]; 0: not in one). Breaks
+    /// ties between equally busy workers: the one that started its callback last is the
+    /// likelier to be free first (a worker that just answered a ping-pong client still
+    /// counts its packet as unhandled for a few µs, while one stuck in a long callback has
+    /// been at it for long).
+    pub busy_since: [AtomicU64; MAX_SLOTS],
     /// Packets whose worker queue was full when they were dispatched (the connection stops
     /// being read until there is room; `stats()['dispatch_queue_full']`).
     pub queue_full: AtomicU64,
@@ -97,6 +103,34 @@ impl Loads {
             .load(Ordering::Relaxed)
             .saturating_sub(self.handled[s].load(Ordering::Relaxed))
     }
+
+    /// Worker `w`'s load for modes 3, 7 and 9, see [`load_key`].
+    pub fn load(&self, w: usize, now_us: u64) -> u64 {
+        let since = self.busy_since[w % MAX_SLOTS].load(Ordering::Relaxed);
+        let elapsed = if since == 0 {
+            0
+        } else {
+            now_us.saturating_sub(since)
+        };
+        load_key(self.busy(w), elapsed)
+    }
+}
+
+/// Orders workers by packets not yet handled, then by how long the current callback has
+/// run: one number, so [`least_loaded`] compares both.
+pub fn load_key(busy: u64, elapsed_us: u64) -> u64 {
+    busy.min((1 << 23) - 1) << 40 | elapsed_us.min((1 << 40) - 1)
+}
+
+/// A clock every process of the machine shares, in µs (for [`Loads::busy_since`]).
+pub fn monotonic_us() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid out-parameter.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64 * 1_000_000 + ts.tv_nsec as u64 / 1000).max(1)
 }
 
 /// The least loaded of `n` workers by `load`, scanning from `start` so ties take turns.
@@ -260,6 +294,32 @@ mod tests {
         let conns = [3u64, 1, 2];
         assert_eq!(home_worker(Mode::ConnLb, 3, 1, None, 0, |w| conns[w]), 1);
         assert!(!Mode::ConnLb.per_packet());
+    }
+
+    #[test]
+    fn a_worker_long_in_its_callback_loses_a_tie() {
+        let l = Loads::new_shared().unwrap();
+        // Both have one packet unhandled; worker 1 has been in its callback for 100 ms,
+        // worker 0 for 5 µs (it has just answered).
+        for w in 0..2 {
+            l.dispatched[w].store(1, Ordering::Relaxed);
+        }
+        l.busy_since[0].store(1_000_000 - 5, Ordering::Relaxed);
+        l.busy_since[1].store(900_000, Ordering::Relaxed);
+        for turn in 0..4 {
+            assert_eq!(
+                packet_worker(Mode::Idle, 2, 0, 0, turn, |w| l.load(w, 1_000_000)),
+                0
+            );
+        }
+        // Fewer unhandled packets still wins over a shorter callback.
+        assert!(load_key(0, u64::MAX) < load_key(1, 0));
+        l.dispatched[1].store(0, Ordering::Relaxed);
+        l.busy_since[1].store(0, Ordering::Relaxed);
+        assert_eq!(
+            packet_worker(Mode::Idle, 2, 0, 0, 0, |w| l.load(w, 1_000_000)),
+            1
+        );
     }
 
     #[test]

@@ -44,6 +44,11 @@ use crate::codec::{Decoder, Framing};
 /// zeroes a worker's slot when the worker dies; this one belongs to no worker).
 pub const MASTER_SLOT: usize = MAX_SLOTS - 1;
 
+/// The master's frames carry `MASTER_SRC | reactor id` as their sender: never a worker id, so
+/// the receiver's reassembly (keyed by sender and message id) cannot mix a chunked packet
+/// with a chunked task or pipe message from a worker.
+pub const MASTER_SRC: u16 = 0x8000;
+
 /// Frames handed to the kernel per `sendmmsg(2)` / taken per `recvmmsg(2)` at most.
 const BATCH: usize = 32;
 
@@ -385,7 +390,7 @@ impl Master {
         Header {
             kind,
             flags,
-            src: reactor,
+            src: MASTER_SRC | reactor,
             msg_id: next_msg_id(),
             target: id,
         }
@@ -418,13 +423,18 @@ impl Master {
     /// One whole packet to the worker `dispatch_mode` picks.
     async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> bool {
         let loads = self.cfg.loads;
+        let now_us = if self.cfg.mode.per_packet() {
+            dispatch::monotonic_us()
+        } else {
+            0
+        };
         let w = dispatch::packet_worker(
             self.cfg.mode,
             self.cfg.workers.len(),
             e.home,
             e.uid.load(Ordering::Relaxed),
             self.turn.fetch_add(1, Ordering::Relaxed),
-            |w| loads.busy(w),
+            |w| loads.load(w, now_us),
         );
         loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
         self.dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)

@@ -155,6 +155,8 @@ pub(super) fn run(
     }
     let settings = sh.settings.borrow().clone();
     let n = settings.worker_num.max(1) as usize;
+    // As Swoole: never more reactor threads than workers.
+    let reactor_num = reactor_num.min(n);
     let tw = settings.task.worker_num as usize;
     let users = sh.user_processes.borrow().len();
     if n + tw + users >= master::MASTER_SLOT {
@@ -329,13 +331,21 @@ fn manager_main(
 /// session, here by asking the master).
 pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
     let id = h.target;
-    let reactor = h.src as i64;
+    let reactor = (h.src & !master::MASTER_SRC) as i64;
     let outcome = match h.kind {
         Kind::Connect => sink.on_connect.as_ref().map(|cb| {
             let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
             cb.call(&mut args, &|| format!("onConnect (fd {id})"))
         }),
         Kind::Receive => {
+            let slot = sink.reactor.upgrade().map(|r| r.stats.slot % MAX_SLOTS);
+            let loads = LOADS.with(|l| l.get());
+            if let (Some(l), Some(s)) = (loads, slot) {
+                l.busy_since[s].store(
+                    crate::process::dispatch::monotonic_us(),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
             let out = sink.on_receive.as_ref().map(|cb| {
                 let mut args = [
                     sink.server.shallow_clone(),
@@ -388,7 +398,9 @@ fn count_request(sink: &PhpSink) {
     let c = &r.stats.worker_request_count;
     c.set(c.get() + 1);
     if let Some(l) = LOADS.with(|l| l.get()) {
-        l.handled[r.stats.slot % MAX_SLOTS].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let s = r.stats.slot % MAX_SLOTS;
+        l.busy_since[s].store(0, std::sync::atomic::Ordering::Relaxed);
+        l.handled[s].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
