@@ -36,7 +36,7 @@ $eof = 0;
 $round = function (string $tag, ?callable $during = null) use (&$conns, &$buf, &$worker, &$pidOf, &$eof, $N) {
     $waiting = [];
     foreach ($conns as $i => $c) { fwrite($c, "$tag $i\n"); $waiting[$i] = true; }
-    $deadline = microtime(true) + 20;
+    $deadline = microtime(true) + 8;
     while ($waiting && microtime(true) < $deadline) {
         if ($during) { $during(); }
         $r = array_intersect_key($conns, $waiting);

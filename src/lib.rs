@@ -65,7 +65,10 @@
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With
 //! `worker_num > 1` (or `max_request > 0`), `start()` forks the workers before any runtime
 //! exists; each worker builds its own runtime and ends with `_exit`, and the manager runs no
-//! runtime at all.
+//! runtime at all. In `SWOOLE_PROCESS` mode the process that called `start()` forks the
+//! manager first, then becomes the master: its PHP thread runs onStart/onShutdown and waits
+//! for signals, and `reactor_num` threads with one current-thread runtime each run only Rust
+//! (`process::master`); they are joined before `start()` returns.
 
 pub mod codec;
 pub mod net;
