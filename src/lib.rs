@@ -34,6 +34,9 @@
 //!     task/result/pipe kinds, sends that never deadlock two processes (`Inbox`).
 //!   - `process/supervisor.rs`: the manager (§6 BASE with workers): fork, restart back-off,
 //!     `reload()` one at a time, `max_request` recycling, shutdown deadline.
+//!   - `process/master.rs`: SWOOLE_PROCESS's master (§6 PROCESS): Rust-only reactor threads
+//!     that own the client sockets, frame, dispatch whole packets to the workers, write.
+//!   - `process/dispatch.rs`: `dispatch_mode` decisions and the shared load counters.
 //!   - `process/log.rs`: `log_file`/`log_level` in Swoole's line format, rotation, reopen.
 //!   - `process/privileges.rs`: `user`/`group`/`chroot` for the workers.
 //!   - `process/systemd.rs`: `Type=notify` readiness and socket activation.
@@ -43,6 +46,8 @@
 //!   - `php/server/state.rs`: what a server object owns; running/worker/owner queries.
 //!   - `php/server/lifecycle.rs`: `start()` until it returns: loop, workers, the manager's PHP
 //!     side, `daemonize`, `pid_file`, `log_file`, Shutdown, re-raised fatals, `exit()`.
+//!   - `php/server/process_mode.rs`: SWOOLE_PROCESS's PHP side (manager fork, master's
+//!     onStart/onShutdown, connection events from the master, `bind()`).
 //!   - `php/server/sink.rs`: events (§3), one place each, with the callback failure policy.
 //!   - `php/server/info.rs`: `getClientInfo()`, `getClientList()`, `stats()`.
 //!   - `php/server/connections.rs`: `$server->connections` (`Swoole\Connection\Iterator`).
@@ -68,7 +73,10 @@
 //! runtime exists only inside `Server::start()` and is dropped before it returns. With
 //! `worker_num > 1` (or `max_request > 0`), `start()` forks the workers before any runtime
 //! exists; each worker builds its own runtime and ends with `_exit`, and the manager runs no
-//! runtime at all.
+//! runtime at all. In `SWOOLE_PROCESS` mode the process that called `start()` forks the
+//! manager first, then becomes the master: its PHP thread runs onStart/onShutdown and waits
+//! for signals, and `reactor_num` threads with one current-thread runtime each run only Rust
+//! (`process::master`); they are joined before `start()` returns.
 
 pub mod codec;
 pub mod net;

@@ -145,6 +145,9 @@ namespace Swoole {
         public function heartbeat(bool $if_close_connection = true): array|false {}
         public function protect(int $fd, bool $is_protected = true): bool {}
 
+        /** SWOOLE_PROCESS with dispatch_mode 5: the session's packets go to worker $uid % worker_num. */
+        public function bind(int $fd, int $uid): bool {}
+
         public function getMasterPid(): int {}
 
         public function getManagerPid(): int {}

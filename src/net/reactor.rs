@@ -1140,6 +1140,15 @@ impl Reactor {
         }
     }
 
+    /// Handles every frame waiting in this worker's channel now, without the event loop (a
+    /// PROCESS-mode worker's last step: the master queued every Close before it stops).
+    pub fn drain_inbox(&self) {
+        let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
+        while let Some(raw) = self.inbox().and_then(|i| i.next_frame(&mut buf)) {
+            self.handle_frame(&raw);
+        }
+    }
+
     /// Whether the peer loop leaves messages in the channel for now: on hold, and no message
     /// half read (a message is taken whole or not at all).
     fn held(&self) -> bool {

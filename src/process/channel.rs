@@ -66,6 +66,15 @@ pub enum Kind {
     Pause = 7,
     /// `protect()` on a session another worker owns; [`FLAG_RESET`]'s bit carries the value.
     Protect = 40,
+    /// SWOOLE_PROCESS, master to worker: session `target` connected on reactor `src`.
+    Connect = 8,
+    /// SWOOLE_PROCESS, master to worker: one whole packet of session `target` (reactor `src`).
+    Receive = 9,
+    /// SWOOLE_PROCESS, master to worker: session `target` is closed (run onClose once);
+    /// [`FLAG_RESET`] marks a close at shutdown (reactor id -1).
+    Closed = 10,
+    /// SWOOLE_PROCESS, worker to master: `bind($fd, $uid)`, the uid as 8 bytes (LE).
+    Bind = 11,
 }
 
 impl Kind {
@@ -79,6 +88,10 @@ impl Kind {
             6 => Some(Kind::Lost),
             7 => Some(Kind::Pause),
             40 => Some(Kind::Protect),
+            8 => Some(Kind::Connect),
+            9 => Some(Kind::Receive),
+            10 => Some(Kind::Closed),
+            11 => Some(Kind::Bind),
             _ => None,
         }
     }
@@ -506,7 +519,7 @@ mod tests {
             assert_eq!(PeerMsg::from_frame(&f), Some(m));
         }
         assert_eq!(decode(&[1, 2]), None);
-        assert_eq!(decode(&[9; 20]), None);
+        assert_eq!(decode(&[99; 20]), None);
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! - [`supervisor`]: the manager: fork, restart back-off, reload one worker at a time,
 //!   `max_request` recycling, the shutdown deadline. It reports to the PHP layer through
 //!   [`supervisor::ManagerHooks`].
+//! - [`master`]: SWOOLE_PROCESS's master: reactor threads that own the client sockets,
+//!   frame the data and exchange whole packets with the workers (no PHP).
+//! - [`dispatch`]: SWOOLE_PROCESS's `dispatch_mode` decisions and the shared load counters.
 //! - [`systemd`]: `Type=notify` readiness (READY/RELOADING/STOPPING) and socket activation.
 //! - [`log`]: the Swoole-format log (`log_file`, `log_level`, date format, rotation, reopen).
 //! - [`metrics`]: `stats()` as OpenMetrics text, with per-worker memory and loop lag.
@@ -17,7 +20,9 @@
 //! Nothing here names PHP.
 
 pub mod channel;
+pub mod dispatch;
 pub mod log;
+pub mod master;
 pub mod metrics;
 pub mod privileges;
 pub mod shm;

@@ -243,6 +243,18 @@ impl Owners {
         );
     }
 
+    /// Ends the ownership but leaves the published details readable until the slot is
+    /// reused (SWOOLE_PROCESS: the master closes a session before its worker runs onClose,
+    /// where `getClientInfo()` must still answer).
+    pub fn release(&self, id: u64, pid: i32) {
+        let _ = self.slots[id as usize % OWNER_SLOTS].compare_exchange(
+            Self::entry(id, pid),
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
     fn info_slot(&self, id: u64) -> &SessionInfo {
         &self.info[id as usize % OWNER_SLOTS]
     }
@@ -370,6 +382,9 @@ mod tests {
         assert_eq!(o.info(70_000 + OWNER_SLOTS as u64), None);
         o.publish(2, "::1", 1, 0, 3, 0.0);
         assert_eq!(o.info(2).map(|i| i.remote_ip), Some("::1".to_string()));
+        o.release(2, 0);
+        assert_eq!(o.owner(2), None);
+        assert!(o.info(2).is_some());
         o.clear(70_000, 1234);
         assert_eq!(o.info(70_000), None);
         assert_eq!(o.owner(70_000), None);

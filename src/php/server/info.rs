@@ -86,7 +86,7 @@ impl ClientInfo {
 /// A session owned by another worker, from what its owner published in the shared session
 /// table (queue sizes are the owner's business and read as 0).
 fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
-    if fd <= 0 || sh.remote_owner(fd).is_none() {
+    if fd <= 0 || (sh.remote_owner(fd).is_none() && !super::process_mode::in_on_close(fd)) {
         return None;
     }
     let info = sh.owners.get()?.info(fd as u64)?;
@@ -232,6 +232,9 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
         // Ours: TLS handshakes that failed or timed out (those connections never became
         // sessions: no onConnect, no onClose).
         a.insert("ssl_handshake_fail_count", g(&s.ssl_handshake_fail_count))?;
+    }
+    if let Some(full) = super::process_mode::dispatch_queue_full() {
+        a.insert("dispatch_queue_full", full as i64)?;
     }
     // Tasks sent and not yet done, and of those the ones still queued (not running).
     let first = n.max(0) as usize;

@@ -27,7 +27,7 @@ use crate::process::{self, log, Channel, ServerPages, SharedStats, MAX_SLOTS};
 
 /// What `start()` set up for the whole server (log destination, pid file); dropped in the
 /// process that called `start()` when the server stops (workers leave with `_exit`).
-struct StartFiles {
+pub(super) struct StartFiles {
     pid_file: Option<String>,
 }
 
@@ -115,6 +115,9 @@ pub(super) fn run_server(
             Err(e) => warning(&format!("cannot write pid_file [{path}]: {e}")),
         }
     }
+    if sh.mode == super::state::SWOOLE_PROCESS {
+        return super::process_mode::run(sh, server, plans, sockets, files, identity);
+    }
     if settings.needs_manager() || !sh.user_processes.borrow().is_empty() {
         return run_manager(sh, server, plans, sockets, settings, files, identity);
     }
@@ -149,16 +152,16 @@ struct WorkerCtx {
 }
 
 /// How an event loop (or the manager) ended.
-struct LoopEnd {
-    fatal: bool,
-    exit_code: Option<i32>,
+pub(super) struct LoopEnd {
+    pub(super) fatal: bool,
+    pub(super) exit_code: Option<i32>,
     /// The callback that raised the fatal error.
-    fatal_in: Option<String>,
+    pub(super) fatal_in: Option<String>,
 }
 
 /// After the loop (or the manager) ended in the process that called start(): re-raise a
 /// fatal error, or fire Shutdown and return (re-throwing `exit()` when a callback called it).
-fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
+pub(super) fn finish_start(sh: &Shared, server: Zval, end: LoopEnd) -> PhpResult<bool> {
     if end.fatal {
         drop(server);
         // SAFETY: every Rust value that owned PHP data is dropped; re-raise the fatal error so
@@ -225,6 +228,7 @@ fn run_loop(
         reactor.set_inbox(fd);
     }
     let task_worker = ctx.stats.is_some() && sh.is_task_worker_id(ctx.id);
+    let process_mode = sh.mode == super::state::SWOOLE_PROCESS;
     if task_worker {
         sh.tasks.borrow_mut().max_request = settings.task_max_request(process::random_u64());
     }
@@ -254,11 +258,12 @@ fn run_loop(
 
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
-        // Task workers take no connections and read no datagrams.
+        // Task workers take no connections and read no datagrams; nor does any worker in
+        // PROCESS mode (the master owns the connections).
         let mut accept = Vec::new();
         let mut heartbeats = Vec::new();
         for (i, socket) in sockets.into_iter().enumerate() {
-            if task_worker {
+            if task_worker || process_mode {
                 break;
             }
             match plans[i].kind {
@@ -345,6 +350,11 @@ fn run_loop(
         }
         if let Some(t) = &peer_task {
             t.abort();
+        }
+        if process_mode && !ctl.fatal.get() {
+            // The master queued every Close before the manager stopped us: run them all, so
+            // each session gets its onClose before WorkerStop.
+            reactor.drain_inbox();
         }
         if !ctl.fatal.get() {
             // A worker of a multi-process server that stops while the server is not shutting
@@ -594,6 +604,8 @@ impl ManagerHooks for PhpManager<'_> {
                 }
             })
             .collect();
+        // In PROCESS mode onStart runs in the master.
+        let fire_start = fire_start && self.sh.mode != super::state::SWOOLE_PROCESS;
         worker_main(
             self.sh,
             self.server,
@@ -736,35 +748,9 @@ fn run_manager(
         .map(|_| Channel::new())
         .collect::<std::io::Result<Vec<_>>>()
         .map_err(|e| format!("cannot create the worker channels: {e}"))?;
-    let ctl = Rc::new(LoopCtl::default());
-    callback::set_current(Some(ctl.clone()));
-    sh.manager_pid.set(process::getpid());
-    sh.worker_num.set(n as i64);
-    sh.task_worker_num.set(tw as i64);
-    sh.stats_page.set(Some(pages.stats));
-    sh.owners.set(Some(pages.owners));
-    *sh.peers.borrow_mut() = peers.clone();
-    sh.state.set(State::Running);
-
-    let cfg = ManagerConfig {
-        workers: n,
-        task_workers: tw,
-        user_processes: sh.user_processes.borrow().len(),
-        channels: peers.clone(),
-        max_wait: settings.max_wait_time,
-        stats: pages.stats,
-    };
-    let mut hooks = PhpManager {
-        sh: &sh,
-        server: &server,
-        plans: &plans,
-        sockets: &sockets,
-        pages,
-        ctl: ctl.clone(),
-        identity,
-    };
-    let result = supervisor::run_manager(&cfg, &mut hooks);
-    drop(hooks);
+    let (result, ctl) = supervise(
+        &sh, &server, &plans, &sockets, &settings, identity, pages, &peers,
+    );
 
     callback::set_current(None);
     sh.stats_page.set(None);
@@ -788,4 +774,52 @@ fn run_manager(
             fatal_in: None,
         },
     )
+}
+
+/// The manager's work, in the process that runs it (the one that called start() in BASE
+/// mode, the forked manager in PROCESS mode): the shared state the workers inherit, then
+/// the supervisor until shutdown.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn supervise(
+    sh: &Rc<Shared>,
+    server: &Zval,
+    plans: &[PortPlan],
+    sockets: &[Socket],
+    settings: &Settings,
+    identity: Option<Identity>,
+    pages: ServerPages,
+    peers: &[Channel],
+) -> (Result<(), String>, Rc<LoopCtl>) {
+    let n = settings.worker_num as usize;
+    let tw = settings.task.worker_num as usize;
+    let ctl = Rc::new(LoopCtl::default());
+    callback::set_current(Some(ctl.clone()));
+    sh.manager_pid.set(process::getpid());
+    sh.worker_num.set(n as i64);
+    sh.task_worker_num.set(tw as i64);
+    sh.stats_page.set(Some(pages.stats));
+    sh.owners.set(Some(pages.owners));
+    *sh.peers.borrow_mut() = peers.to_vec();
+    sh.state.set(State::Running);
+
+    let cfg = ManagerConfig {
+        workers: n,
+        task_workers: tw,
+        user_processes: sh.user_processes.borrow().len(),
+        channels: peers.to_vec(),
+        max_wait: settings.max_wait_time,
+        stats: pages.stats,
+    };
+    let mut hooks = PhpManager {
+        sh,
+        server,
+        plans,
+        sockets,
+        pages,
+        ctl: ctl.clone(),
+        identity,
+    };
+    let result = supervisor::run_manager(&cfg, &mut hooks);
+    drop(hooks);
+    (result, ctl)
 }

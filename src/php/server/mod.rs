@@ -21,6 +21,7 @@ mod lifecycle;
 mod listen;
 mod options;
 mod port;
+mod process_mode;
 mod sink;
 mod state;
 mod task;
@@ -518,6 +519,14 @@ impl Server {
             set_last_error(errors::WRONG_OPERATION);
             return false;
         }
+        if let Some(master) = process_mode::master_pid().filter(|_| manager > 0) {
+            // SWOOLE_PROCESS: the master stops first (every session's onClose), then the rest.
+            if master != process::getpid() {
+                // SAFETY: kill(2) with the master's pid, recorded before any fork.
+                unsafe { libc::kill(master as libc::pid_t, libc::SIGTERM) };
+                return true;
+            }
+        }
         if manager > 0 && self.shared.worker_id.get() >= 0 {
             // A worker asks the manager, which stops every worker.
             // SAFETY: kill(2) with a pid we recorded before forking.
@@ -578,6 +587,15 @@ impl Server {
         };
         // SAFETY: kill(2) with the manager's pid (our own pid when called in the manager).
         unsafe { libc::kill(manager as libc::pid_t, sig) == 0 }
+    }
+
+    /// SWOOLE_PROCESS with `dispatch_mode` 5: the session's packets go to worker
+    /// `uid % worker_num` from now on.
+    pub fn bind(&self, fd: i64, uid: i64) -> bool {
+        if self.shared.require_running().is_none() {
+            return false;
+        }
+        process_mode::bind(&self.shared, fd, uid)
     }
 
     /// Stops reading from a connection until `resume()`.
@@ -926,6 +944,9 @@ impl Server {
 
     /// With workers, the manager is the master (SWOOLE_BASE has no separate master).
     fn master_pid(&self) -> i64 {
+        if let Some(pid) = process_mode::master_pid() {
+            return pid;
+        }
         if self.shared.manager_pid.get() > 0 {
             self.shared.manager_pid.get()
         } else if self.shared.reactor().is_some() {

@@ -159,6 +159,9 @@ impl EventSink for PhpSink {
     }
 
     fn on_message(&self, header: crate::process::channel::Header, payload: &[u8]) {
+        if super::process_mode::is_event(header.kind) {
+            return super::process_mode::on_event(self, header, payload);
+        }
         if let Some(sh) = self.shared.upgrade() {
             super::task::on_message(&sh, &self.server, header, payload);
         }

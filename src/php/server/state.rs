@@ -116,6 +116,10 @@ impl Shared {
             return None;
         }
         let pid = self.owners.get()?.owner(fd as u64)?;
+        if let Some(master) = super::process_mode::master_channel() {
+            // SWOOLE_PROCESS: the master owns every session.
+            return (super::process_mode::master_pid() == Some(pid as i64)).then_some(master);
+        }
         if pid as i64 == process::getpid() {
             return None;
         }
@@ -132,13 +136,13 @@ impl Shared {
     fn live_worker_pids(&self) -> Option<Vec<i32>> {
         let page = self.stats_page.get()?;
         let n = (self.worker_num.get().max(0) as usize).min(process::MAX_SLOTS);
-        Some(
-            page.pids[..n]
-                .iter()
-                .map(|p| p.load(std::sync::atomic::Ordering::Relaxed))
-                .filter(|p| *p > 0)
-                .collect(),
-        )
+        let mut pids: Vec<i32> = page.pids[..n]
+            .iter()
+            .map(|p| p.load(std::sync::atomic::Ordering::Relaxed))
+            .filter(|p| *p > 0)
+            .collect();
+        pids.extend(super::process_mode::master_pid().map(|p| p as i32));
+        Some(pids)
     }
 
     /// Every open session of the server, ascending: with several workers from the shared

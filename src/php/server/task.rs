@@ -450,7 +450,14 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
                 lost_warning(h.target, h.src);
             }
         }
-        Kind::Send | Kind::Close | Kind::Pause | Kind::Protect => {}
+        Kind::Send
+        | Kind::Close
+        | Kind::Pause
+        | Kind::Protect
+        | Kind::Connect
+        | Kind::Receive
+        | Kind::Closed
+        | Kind::Bind => {}
     }
 }
 

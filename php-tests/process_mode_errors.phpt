@@ -1,0 +1,43 @@
+--TEST--
+SWOOLE_PROCESS: what the master cannot do fails loudly at start(): dispatch_mode 6 and unknown modes, package_length_func, a negative reactor_num; extra ports, UDP, SWOOLE_SSL, open_proxy_protocol
+--FILE--
+<?php
+foreach ([
+    ['dispatch_mode' => 6],
+    ['dispatch_mode' => 42],
+    ['reactor_num' => -1],
+    ['open_length_check' => true, 'package_length_func' => fn($d) => 4],
+] as $opts) {
+    $s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS);
+    $s->set($opts + ['worker_num' => 1]);
+    $s->on('Receive', function () {});
+    try {
+        $s->start();
+        echo "started?\n";
+    } catch (Swoole\Exception $e) {
+        echo get_class($e), ': ', $e->getMessage(), "\n";
+    }
+}
+$cases = [
+    'extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP),
+    'proxy' => fn($s) => $s->set(['open_proxy_protocol' => true]),
+];
+foreach ($cases as $name => $prep) {
+    $s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS);
+    $s->set(['worker_num' => 1]);
+    $prep($s);
+    $s->on('Receive', function () {});
+    try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "$name: ", $e->getMessage(), "\n"; }
+}
+$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS, SWOOLE_SOCK_UDP);
+$s->on('Packet', function () {});
+try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "udp: ", $e->getMessage(), "\n"; }
+?>
+--EXPECT--
+Swoole\Exception: dispatch_mode 6 (dispatch_func) is not supported yet by swoole-rs
+Swoole\Exception: option 'dispatch_mode' must be 1, 2, 3, 4, 5, 7, 8, 9 or 10, 42 given
+Swoole\Exception: option 'reactor_num' must be >= 0, -1 given
+Swoole\Exception: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
+extra port: extra ports (listen()/addlistener()): not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
+proxy: open_proxy_protocol: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
+udp: UDP and unix datagram sockets: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server

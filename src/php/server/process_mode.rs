@@ -1,0 +1,456 @@
+//! `SWOOLE_PROCESS`, the PHP side. `start()` forks the manager before any thread exists (it
+//! forks the event workers, task workers and user processes, as in BASE with workers), then
+//! the process that called `start()` becomes the master: onStart, then the Rust-only reactor
+//! threads of `process::master` until SIGTERM, then onShutdown. Workers run the ordinary
+//! worker loop without accepting; the master's Connect / Receive / Close messages arrive on
+//! their channel and become onConnect / onReceive / onClose here. Everything a worker does to
+//! a session (`send`, `close`, `pause`, `bind`, …) is forwarded to the master, which owns it
+//! (see `Shared::remote_owner`).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+use socket2::Socket;
+
+use super::lifecycle::{finish_start, supervise, LoopEnd, StartFiles};
+use super::listen::PortPlan;
+use super::sink::{call_simple, PhpSink};
+use super::state::{Shared, State};
+use crate::codec::Framing;
+use crate::net::EventSink;
+use crate::php::callback::{self, LoopCtl, Outcome};
+use crate::php::convert::{bytes_zval, long};
+use crate::php::errors::{self, warning};
+use crate::php::exception::swoole_exception;
+use crate::process::channel::{Header, Kind, FLAG_RESET};
+use crate::process::dispatch::{Loads, Mode};
+use crate::process::master::{self, MasterConfig};
+use crate::process::privileges::Identity;
+use crate::process::{self, Channel, PeerMsg, ServerPages, SharedStats, SignalGuard, MAX_SLOTS};
+
+/// Frames queued per worker slot in the master before dispatching waits (about 60 MiB of
+/// full frames at most; a ping-pong packet is one small frame).
+const QUEUE_FRAMES: usize = 1024;
+
+thread_local! {
+    /// In every process of a PROCESS-mode server: the master's channel and pid.
+    static MASTER: Cell<Option<(Channel, i64)>> = const { Cell::new(None) };
+    static LOADS: Cell<Option<&'static Loads>> = const { Cell::new(None) };
+    /// The session whose onClose runs now (its details stay readable there).
+    static CLOSING: Cell<u64> = const { Cell::new(0) };
+    /// `dispatch_mode` 5: `bind()` means something.
+    static UID_MODE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The master's channel, in a PROCESS-mode server (where the master owns every session).
+pub(super) fn master_channel() -> Option<Channel> {
+    MASTER.with(|m| m.get()).map(|(c, _)| c)
+}
+
+/// The master's pid, in a PROCESS-mode server.
+pub(super) fn master_pid() -> Option<i64> {
+    MASTER.with(|m| m.get()).map(|(_, p)| p)
+}
+
+/// SWOOLE_PROCESS's `stats()['dispatch_queue_full']`: packets that found their worker's
+/// queue full (their connection was not read until there was room).
+pub(super) fn dispatch_queue_full() -> Option<u64> {
+    LOADS
+        .with(|l| l.get())
+        .map(|l| l.queue_full.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Whether onClose of session `fd` runs now (the master has already let it go; Swoole's
+/// `getClientInfo()` still answers there).
+pub(super) fn in_on_close(fd: i64) -> bool {
+    fd > 0 && CLOSING.with(|c| c.get()) == fd as u64
+}
+
+/// Whether a message on a worker's channel is one of the master's connection events.
+pub(super) fn is_event(kind: Kind) -> bool {
+    matches!(kind, Kind::Connect | Kind::Receive | Kind::Closed)
+}
+
+/// An option from `$server->setting`, as an int (the ones only PROCESS mode reads).
+fn setting_int(sh: &Shared, key: &str) -> Option<i64> {
+    let setting = sh.setting.borrow();
+    let v = setting.as_ref()?.array()?.get(key)?;
+    v.long()
+        .or_else(|| v.bool().map(i64::from))
+        .or_else(|| v.double().map(|d| d as i64))
+        .or_else(|| v.str().and_then(|s| s.trim().parse().ok()))
+}
+
+fn has_setting(sh: &Shared, key: &str) -> bool {
+    let setting = sh.setting.borrow();
+    setting
+        .as_ref()
+        .and_then(|z| z.array())
+        .is_some_and(|a| a.get(key).is_some())
+}
+
+/// What PROCESS mode reads beyond `Settings`: (dispatch mode, events on, reactor_num).
+fn process_options(sh: &Shared) -> PhpResult<(Mode, bool, usize)> {
+    let bad = |m: String| swoole_exception(m, errors::INVALID_PARAMS);
+    if has_setting(sh, "dispatch_func") {
+        warning("dispatch_func is not supported yet by swoole-rs; dispatch_mode decides");
+    }
+    let mode = match setting_int(sh, "dispatch_mode") {
+        Some(6) => {
+            return Err(bad(
+                "dispatch_mode 6 (dispatch_func) is not supported yet by swoole-rs".into(),
+            ))
+        }
+        Some(v) => Mode::from_option(v).map_err(bad)?,
+        None => Mode::Fd,
+    };
+    let unsafe_event = setting_int(sh, "enable_unsafe_event").unwrap_or(0) != 0;
+    let events = mode.sends_connection_events(unsafe_event);
+    if !events {
+        let n = setting_int(sh, "dispatch_mode").unwrap_or(2);
+        for (event, name) in [("connect", "onConnect"), ("close", "onClose")] {
+            if sh.callback(event).is_some() {
+                process::log::log(
+                    process::log::LOG_WARNING,
+                    '#',
+                    0,
+                    &format!("Server::start_check() (ERRNO 9015): cannot set '{name}' event when using dispatch_mode={n}"),
+                );
+            }
+        }
+    }
+    let cpus = crate::options::cpu_count() as usize;
+    let reactor_num = match setting_int(sh, "reactor_num") {
+        Some(n) if n < 0 => {
+            return Err(bad(format!("option 'reactor_num' must be >= 0, {n} given")))
+        }
+        Some(0) | None => cpus.min(8),
+        Some(n) => (n as usize).min(cpus * 4),
+    };
+    Ok((mode, events, reactor_num.max(1)))
+}
+
+/// `start()` in PROCESS mode, from the process that called it: forks the manager, then runs
+/// the master until shutdown and returns as `start()` returns (after onShutdown).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    sh: Rc<Shared>,
+    server: Zval,
+    plans: Vec<PortPlan>,
+    sockets: Vec<Socket>,
+    files: StartFiles,
+    identity: Option<Identity>,
+) -> PhpResult<bool> {
+    // The master's reactor threads serve one stream listener; what the BASE reactor adds on
+    // top (more ports, datagrams, TLS, PROXY headers) is not in the master yet: say so rather
+    // than serve some of it.
+    let first = &plans[0];
+    let unsupported = if plans.len() > 1 {
+        Some("extra ports (listen()/addlistener())")
+    } else if first.kind.is_dgram() {
+        Some("UDP and unix datagram sockets")
+    } else if first.tls.is_some() {
+        Some("SWOOLE_SSL")
+    } else if first.settings.open_proxy_protocol {
+        Some("open_proxy_protocol")
+    } else {
+        None
+    };
+    if let Some(what) = unsupported {
+        return Err(swoole_exception(
+            format!("{what}: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server"),
+            errors::INVALID_PARAMS,
+        ));
+    }
+    let framing = first.framing.clone();
+    let unix = matches!(first.kind, crate::net::PortKind::Stream { unix: true });
+    if matches!(framing, Framing::Custom) {
+        return Err(swoole_exception(
+            "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
+            errors::INVALID_PARAMS,
+        ));
+    }
+    let (mode, events, reactor_num) = process_options(&sh)?;
+    if !has_setting(&sh, "worker_num") {
+        // As Swoole: PROCESS mode defaults to one worker per CPU.
+        sh.settings.borrow_mut().worker_num = crate::options::cpu_count();
+    }
+    let settings = sh.settings.borrow().clone();
+    let n = settings.worker_num.max(1) as usize;
+    // As Swoole: never more reactor threads than workers.
+    let reactor_num = reactor_num.min(n);
+    let tw = settings.task.worker_num as usize;
+    let users = sh.user_processes.borrow().len();
+    if n + tw + users >= master::MASTER_SLOT {
+        return Err(swoole_exception(
+            format!(
+                "SWOOLE_PROCESS supports at most {} workers, task workers and processes together",
+                master::MASTER_SLOT - 1
+            ),
+            errors::INVALID_PARAMS,
+        ));
+    }
+    let now_secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let pages = ServerPages::create(settings.start_session_id, now_secs)?;
+    let loads = Loads::new_shared().map_err(|e| format!("cannot create the load page: {e}"))?;
+    let peers = (0..n + tw)
+        .map(|_| Channel::new())
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| format!("cannot create the worker channels: {e}"))?;
+    let inbound = Channel::new().map_err(|e| format!("cannot create the master channel: {e}"))?;
+    let master_pid = process::getpid();
+    MASTER.with(|m| m.set(Some((inbound, master_pid))));
+    LOADS.with(|l| l.set(Some(loads)));
+    UID_MODE.with(|u| u.set(mode == Mode::Uid));
+
+    // SAFETY: flushing PHP's output layers on the PHP thread, so the child does not write
+    // what the parent buffered a second time.
+    unsafe { php_output_flush_all() };
+    // SAFETY: no runtime and no other thread exist in this process yet.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(format!(
+            "cannot fork the manager: {}",
+            std::io::Error::last_os_error()
+        )
+        .into());
+    }
+    if pid == 0 {
+        manager_main(
+            &sh, &server, &plans, &sockets, &settings, identity, pages, &peers, master_pid,
+        );
+    }
+
+    // The master.
+    let ctl = Rc::new(LoopCtl::default());
+    callback::set_current(Some(ctl.clone()));
+    sh.manager_pid.set(pid as i64);
+    sh.worker_num.set(n as i64);
+    sh.task_worker_num.set(tw as i64);
+    sh.stats_page.set(Some(pages.stats));
+    sh.owners.set(Some(pages.owners));
+    *sh.peers.borrow_mut() = peers.clone();
+    sh.state.set(State::Running);
+    let signals = SignalGuard::install_for(&[
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGCHLD,
+    ])
+    .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    call_simple(&sh, &server, "start", None);
+    let result = if ctl.fatal.get() || ctl.exit_code.get().is_some() {
+        // onStart failed: stop the manager (and its workers) instead of serving.
+        // SAFETY: kill(2)/waitpid(2) on our own child.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+            let mut status = 0;
+            libc::waitpid(pid, &mut status, 0);
+        }
+        Ok(())
+    } else {
+        let cfg = MasterConfig {
+            listen_fd: std::os::fd::AsRawFd::as_raw_fd(&sockets[0]),
+            unix,
+            reactor_num,
+            workers: peers[..n].to_vec(),
+            inbound,
+            stats: pages.stats,
+            owners: pages.owners,
+            loads,
+            framing,
+            package_max_length: settings.package_max_length,
+            mode,
+            events,
+            nodelay: settings.open_tcp_nodelay,
+            max_connection: settings.max_connection,
+            queue_frames: QUEUE_FRAMES,
+            max_wait: settings.max_wait_time,
+            manager_pid: pid,
+            heartbeat_idle: settings.heartbeat().map(|(_, idle)| idle),
+        };
+        master::run(cfg, &signals)
+    };
+    drop(signals);
+    callback::set_current(None);
+    sh.stats_page.set(None);
+    sh.owners.set(None);
+    sh.peers.borrow_mut().clear();
+    for p in peers {
+        p.close();
+    }
+    inbound.close();
+    MASTER.with(|m| m.set(None));
+    LOADS.with(|l| l.set(None));
+    sh.state.set(State::Stopped);
+    super::listen::remove_unix_files(&plans);
+    drop(sockets);
+    drop(files);
+    result.map_err(|e| format!("the master failed: {e}"))?;
+    finish_start(
+        &sh,
+        server,
+        LoopEnd {
+            fatal: ctl.fatal.get(),
+            exit_code: ctl.exit_code.get(),
+            fatal_in: None,
+        },
+    )
+}
+
+extern "C" {
+    fn php_output_end_all();
+    fn php_output_flush_all();
+}
+
+/// The forked manager: supervises the workers exactly as in BASE mode, and leaves without
+/// returning into the script (the master owns it). It stops with its master.
+#[allow(clippy::too_many_arguments)]
+fn manager_main(
+    sh: &Rc<Shared>,
+    server: &Zval,
+    plans: &[PortPlan],
+    sockets: &[Socket],
+    settings: &crate::options::Settings,
+    identity: Option<Identity>,
+    pages: ServerPages,
+    peers: &[Channel],
+    master_pid: i64,
+) -> ! {
+    // SAFETY: prctl with constant arguments: the manager stops gracefully when the master
+    // dies; if it died already, leave.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+        if libc::getppid() as i64 != master_pid {
+            libc::_exit(0);
+        }
+    }
+    let (result, ctl) = supervise(sh, server, plans, sockets, settings, identity, pages, peers);
+    if let Err(e) = result {
+        warning(&e);
+    }
+    let code = if ctl.fatal.get() { 255 } else { 0 };
+    callback::set_current(None);
+    // SAFETY: flush what the manager printed, then leave without PHP's shutdown.
+    unsafe {
+        php_output_end_all();
+        php_output_flush_all();
+        libc::fflush(std::ptr::null_mut());
+        libc::_exit(code)
+    }
+}
+
+/// A connection event from the master, in a worker: the callback, with the reactor id the
+/// master gave (its thread), and the failure policy of BASE mode (an exception closes the
+/// session, here by asking the master).
+pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
+    let id = h.target;
+    let reactor = (h.src & !master::MASTER_SRC) as i64;
+    let outcome = match h.kind {
+        Kind::Connect => sink.ports[0].on_connect.as_ref().map(|cb| {
+            let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
+            cb.call(&mut args, &|| format!("onConnect (fd {id})"))
+        }),
+        Kind::Receive => {
+            let slot = sink.reactor.upgrade().map(|r| r.stats.slot % MAX_SLOTS);
+            let loads = LOADS.with(|l| l.get());
+            if let (Some(l), Some(s)) = (loads, slot) {
+                l.busy_since[s].store(
+                    crate::process::dispatch::monotonic_us(),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+            let out = sink.ports[0].on_receive.as_ref().map(|cb| {
+                let mut args = [
+                    sink.server.shallow_clone(),
+                    long(id as i64),
+                    long(reactor),
+                    bytes_zval(payload),
+                ];
+                cb.call(&mut args, &|| format!("onReceive (fd {id})"))
+            });
+            count_request(sink);
+            out
+        }
+        Kind::Closed => {
+            let rid = if h.flags & FLAG_RESET != 0 {
+                -1
+            } else {
+                reactor
+            };
+            if let Some(cb) = &sink.ports[0].on_close {
+                let mut args = [sink.server.shallow_clone(), long(id as i64), long(rid)];
+                let before = CLOSING.with(|c| c.replace(id));
+                cb.call(&mut args, &|| format!("onClose (fd {id})"));
+                CLOSING.with(|c| c.set(before));
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(Outcome::Threw) = outcome {
+        if let Some(ch) = master_channel() {
+            let src = sink
+                .shared
+                .upgrade()
+                .map_or(0, |s| s.worker_id.get().max(0) as u16);
+            let _ = ch.send_peer(src, &PeerMsg::Close(id, false));
+        }
+    }
+    if h.kind == Kind::Receive {
+        sink.after_receive(id);
+    }
+}
+
+/// A handled packet: the counters (`stats()`, dispatch mode 3's idle worker) and
+/// `max_request`.
+fn count_request(sink: &PhpSink) {
+    let Some(r) = sink.reactor.upgrade() else {
+        return;
+    };
+    SharedStats::add(&r.stats.shared().request_count, 1);
+    let c = &r.stats.worker_request_count;
+    c.set(c.get() + 1);
+    if let Some(l) = LOADS.with(|l| l.get()) {
+        let s = r.stats.slot % MAX_SLOTS;
+        l.busy_since[s].store(0, std::sync::atomic::Ordering::Relaxed);
+        l.handled[s].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// `bind($fd, $uid)`: tells the master (dispatch_mode 5 sends the session's packets to
+/// worker `uid % worker_num` from then on). False outside PROCESS mode or for a closed fd.
+pub(super) fn bind(sh: &Shared, fd: i64, uid: i64) -> bool {
+    let Some(ch) = master_channel() else {
+        warning("bind() needs SWOOLE_PROCESS (with dispatch_mode 5)");
+        return false;
+    };
+    if !UID_MODE.with(|u| u.get()) {
+        // As Swoole: bind() only works with dispatch_mode 5.
+        return false;
+    }
+    if fd <= 0 || uid <= 0 || sh.remote_owner(fd).is_none() {
+        errors::set_last_error(crate::net::code::SESSION_NOT_EXIST);
+        return false;
+    }
+    let header = Header {
+        kind: Kind::Bind,
+        flags: 0,
+        src: sh.worker_id.get().max(0) as u16,
+        msg_id: process::channel::next_msg_id(),
+        target: fd as u64,
+    };
+    ch.send_message(
+        header,
+        &(uid as u64).to_le_bytes(),
+        None,
+        std::time::Duration::from_secs(1),
+    )
+    .is_ok()
+}

@@ -1,0 +1,859 @@
+//! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
+//! `reactor_num` threads, each a tokio current-thread runtime, accept, read, frame
+//! (`crate::codec`) and write; whole packets travel to the event workers over their slot's
+//! channel (a datagram socket pair made before the manager was forked and kept by the
+//! manager, so a restarted worker reads the same queue), and what workers send back
+//! (`send()`, `close()`, `pause()`, `bind()`) arrives on the master's own channel.
+//!
+//! Per connection, one task on the thread that accepted it (its `$reactor_id`): it reads,
+//! frames, dispatches (`process::dispatch`), writes what the workers sent, and is the only
+//! place a connection ends, so each session's Close is sent exactly once, to the worker that
+//! owns the session at that moment. Per worker slot, a bounded queue of frames and one writer
+//! task that hands them to the kernel several per `sendmmsg(2)`; when a queue is full the
+//! connection that wants to dispatch waits (it is not read meanwhile: back-pressure to the
+//! client, never a dropped packet), counted in [`Loads::queue_full`].
+//!
+//! The master publishes every session in the shared owner table (pid = the master), so
+//! `exists()`, `getClientInfo()`, `getClientList()` and the forwarded `send()`/`close()` of
+//! every worker and task worker work on every session without asking the master.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::IpAddr;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, Interest};
+use tokio::sync::{mpsc, watch};
+
+use super::channel::{
+    decode, encode, next_msg_id, Header, Kind, FLAG_CONT, FLAG_RESET, FLAG_RESUME, HEADER_LEN,
+    MAX_PAYLOAD,
+};
+use super::dispatch::{self, Loads, Mode};
+use super::log::{self, LOG_WARNING};
+use super::shm::{Owners, SharedStats, MAX_SLOTS};
+use super::signals::SignalGuard;
+use super::Channel;
+use crate::codec::{Decoder, Framing};
+
+/// The slot of the shared page where the master counts its open connections (the manager
+/// zeroes a worker's slot when the worker dies; this one belongs to no worker).
+pub const MASTER_SLOT: usize = MAX_SLOTS - 1;
+
+/// The master's frames carry `MASTER_SRC | reactor id` as their sender: never a worker id, so
+/// the receiver's reassembly (keyed by sender and message id) cannot mix a chunked packet
+/// with a chunked task or pipe message from a worker.
+pub const MASTER_SRC: u16 = 0x8000;
+
+/// Frames handed to the kernel per `sendmmsg(2)` / taken per `recvmmsg(2)` at most.
+const BATCH: usize = 32;
+
+/// Bytes read per `read(2)` (Swoole delivers at most 64 KiB per raw onReceive).
+const READ_BUF: usize = 64 * 1024;
+
+/// What the master needs, all made before the manager was forked.
+pub struct MasterConfig {
+    pub listen_fd: RawFd,
+    pub unix: bool,
+    pub reactor_num: usize,
+    /// The event worker slots' channels (the master writes to `tx`).
+    pub workers: Vec<Channel>,
+    /// The master's own channel (it reads `rx`).
+    pub inbound: Channel,
+    pub stats: &'static SharedStats,
+    pub owners: &'static Owners,
+    pub loads: &'static Loads,
+    pub framing: Framing,
+    pub package_max_length: usize,
+    pub mode: Mode,
+    /// Connect/Close go to the workers (see [`Mode::sends_connection_events`]).
+    pub events: bool,
+    pub nodelay: bool,
+    pub max_connection: usize,
+    /// Frames queued per worker slot before dispatching waits.
+    pub queue_frames: usize,
+    pub max_wait: Duration,
+    pub manager_pid: i32,
+    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
+    /// onClose gets the reactor id), unless `protect()`ed.
+    pub heartbeat_idle: Option<Duration>,
+}
+
+/// What a worker asked for, in the order it asked, for one connection.
+enum Cmd {
+    Data(Vec<u8>),
+    Close(bool),
+    Pause(bool),
+    Protect(bool),
+}
+
+struct Entry {
+    tx: mpsc::UnboundedSender<Cmd>,
+    /// `bind()`'s uid (0: unbound).
+    uid: AtomicU64,
+    /// The worker that gets this session's Connect and Close (and, in the fixed modes, its
+    /// packets).
+    home: usize,
+}
+
+struct Queue {
+    tx: mpsc::Sender<Vec<u8>>,
+    /// Frames queued or being written: 0 means everything reached the worker's socket.
+    pending: AtomicUsize,
+}
+
+struct Master {
+    cfg: MasterConfig,
+    sessions: Mutex<HashMap<u64, Arc<Entry>>>,
+    queues: Vec<Queue>,
+    stop: watch::Receiver<bool>,
+    turn: AtomicUsize,
+    /// Connection tasks still running.
+    live: AtomicUsize,
+    pid: i32,
+}
+
+/// How a connection ended, for the reactor id its onClose gets.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    /// By the peer (or an I/O error, or bad framing): the reactor's id, as Swoole.
+    Peer,
+    /// By `close()` or at shutdown: -1.
+    Server,
+}
+
+struct Fd(RawFd);
+
+impl AsRawFd for Fd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+/// Runs the master until SIGTERM/SIGINT (or the manager's death), then shuts down in order:
+/// no new connection; every open session closed, its Close queued to its worker; the queues
+/// flushed into the workers' sockets; only then the manager is told to stop, so each worker
+/// reads every Close (exactly one onClose per session) before its WorkerStop. SIGUSR1 and
+/// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
+/// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
+pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (end_tx, end_rx) = watch::channel(false);
+    let mut receivers = Vec::new();
+    let queues = (0..cfg.workers.len())
+        .map(|_| {
+            let (tx, rx) = mpsc::channel(cfg.queue_frames.max(1));
+            receivers.push(rx);
+            Queue {
+                tx,
+                pending: AtomicUsize::new(0),
+            }
+        })
+        .collect();
+    let reactor_num = cfg.reactor_num.max(1);
+    let manager = cfg.manager_pid;
+    let max_wait = cfg.max_wait;
+    let m = Arc::new(Master {
+        cfg,
+        sessions: Mutex::new(HashMap::new()),
+        queues,
+        stop: stop_rx,
+        turn: AtomicUsize::new(0),
+        live: AtomicUsize::new(0),
+        // SAFETY: getpid has no preconditions.
+        pid: unsafe { libc::getpid() },
+    });
+    let mut threads = Vec::new();
+    for k in 0..reactor_num {
+        let m = m.clone();
+        let mut end = end_rx.clone();
+        let rxs = if k == 0 {
+            std::mem::take(&mut receivers)
+        } else {
+            Vec::new()
+        };
+        // SAFETY: dup(2) of the listening socket this process holds; each thread owns its copy.
+        let fd = unsafe { libc::dup(m.cfg.listen_fd) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let t = std::thread::Builder::new()
+            .name(format!("reactor-{k}"))
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        log::log(
+                            LOG_WARNING,
+                            '#',
+                            k as i64,
+                            &format!("reactor thread #{k} cannot start: {e}"),
+                        );
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    if k == 0 {
+                        tokio::spawn(inbound_loop(m.clone()));
+                        for (w, rx) in rxs.into_iter().enumerate() {
+                            tokio::spawn(writer_loop(m.clone(), w, rx));
+                        }
+                    }
+                    let acc = tokio::spawn(accept_loop(m.clone(), fd, k as u16));
+                    let _ = end.wait_for(|v| *v).await;
+                    acc.abort();
+                });
+            })?;
+        threads.push(t);
+    }
+
+    let mut manager_gone = false;
+    loop {
+        let mut stop = false;
+        for sig in signals.wait_blocking(Duration::from_millis(500)) {
+            match sig {
+                libc::SIGTERM | libc::SIGINT => stop = true,
+                libc::SIGUSR1 | libc::SIGUSR2 => {
+                    // SAFETY: kill(2) with our child's pid.
+                    unsafe { libc::kill(manager, sig) };
+                }
+                _ => {}
+            }
+        }
+        let mut status = 0;
+        // SAFETY: polling our own child.
+        if unsafe { libc::waitpid(manager, &mut status, libc::WNOHANG) } == manager {
+            manager_gone = true;
+            log::log(
+                LOG_WARNING,
+                '#',
+                0,
+                "Server: the manager process exited; the master stops",
+            );
+            stop = true;
+        }
+        if stop {
+            break;
+        }
+    }
+
+    let _ = stop_tx.send(true);
+    let deadline = Instant::now() + max_wait;
+    while m.live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    while m
+        .queues
+        .iter()
+        .any(|q| q.pending.load(Ordering::Acquire) > 0)
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    if !manager_gone {
+        // SAFETY: kill(2) with our child's pid.
+        unsafe { libc::kill(manager, libc::SIGTERM) };
+        let limit = Instant::now() + max_wait + Duration::from_secs(2);
+        loop {
+            let mut status = 0;
+            // SAFETY: waiting for our own child.
+            let r = unsafe { libc::waitpid(manager, &mut status, libc::WNOHANG) };
+            if r == manager || r < 0 {
+                break;
+            }
+            if Instant::now() >= limit {
+                log::log(
+                    LOG_WARNING,
+                    '#',
+                    0,
+                    "Server: the manager did not stop in time; killing it",
+                );
+                // SAFETY: as above.
+                unsafe {
+                    libc::kill(manager, libc::SIGKILL);
+                    libc::waitpid(manager, &mut status, 0);
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let _ = end_tx.send(true);
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(())
+}
+
+/// Accepts on this thread's copy of the listening socket until the runtime ends.
+async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
+    enum L {
+        Tcp(tokio::net::TcpListener),
+        Unix(tokio::net::UnixListener),
+    }
+    let listener = if m.cfg.unix {
+        // SAFETY: `fd` is this thread's own dup of the listening socket.
+        let l = unsafe { std::os::unix::net::UnixListener::from_raw_fd(fd) };
+        let _ = l.set_nonblocking(true);
+        tokio::net::UnixListener::from_std(l).map(L::Unix)
+    } else {
+        // SAFETY: as above.
+        let l = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+        let _ = l.set_nonblocking(true);
+        tokio::net::TcpListener::from_std(l).map(L::Tcp)
+    };
+    let listener = match listener {
+        Ok(l) => l,
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!("cannot register the listening socket: {e}"),
+            );
+            return;
+        }
+    };
+    loop {
+        let accepted = match &listener {
+            L::Tcp(l) => l.accept().await.map(|(s, a)| {
+                if m.cfg.nodelay {
+                    let _ = s.set_nodelay(true);
+                }
+                let fd = s.as_raw_fd();
+                (Stream::Tcp(s), a.ip().to_string(), a.port(), fd)
+            }),
+            L::Unix(l) => l.accept().await.map(|(s, _)| {
+                let fd = s.as_raw_fd();
+                (Stream::Unix(s), String::new(), 0, fd)
+            }),
+        };
+        if *m.stop.borrow() {
+            return;
+        }
+        match accepted {
+            Ok((stream, ip, port, sock_fd)) => {
+                let open = m.sessions.lock().map(|s| s.len()).unwrap_or(0);
+                if open >= m.cfg.max_connection {
+                    SharedStats::add(&m.cfg.stats.abort_count, 1);
+                    log::log(
+                        LOG_WARNING,
+                        '#',
+                        reactor as i64,
+                        &format!(
+                            "Too many connections [now: {open}], max_connection is {}",
+                            m.cfg.max_connection
+                        ),
+                    );
+                    drop(stream);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+                let id = m.cfg.stats.next_id();
+                m.live.fetch_add(1, Ordering::AcqRel);
+                let m2 = m.clone();
+                tokio::spawn(async move {
+                    match stream {
+                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
+                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
+                    }
+                    m2.live.fetch_sub(1, Ordering::AcqRel);
+                });
+            }
+            Err(e) => {
+                log::log(
+                    LOG_WARNING,
+                    '#',
+                    reactor as i64,
+                    &format!("accept() failed: {e}; retrying in 100 ms"),
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+enum Stream {
+    Tcp(tokio::net::TcpStream),
+    Unix(tokio::net::UnixStream),
+}
+
+impl Master {
+    fn header(kind: Kind, flags: u8, reactor: u16, id: u64) -> Header {
+        Header {
+            kind,
+            flags,
+            src: MASTER_SRC | reactor,
+            msg_id: next_msg_id(),
+            target: id,
+        }
+    }
+
+    /// Queues a message for worker slot `w`, chunked; waits while the queue is full.
+    async fn dispatch(&self, w: usize, header: Header, payload: &[u8]) -> bool {
+        let Some(q) = self.queues.get(w) else {
+            return false;
+        };
+        for frame in encode(header, payload) {
+            q.pending.fetch_add(1, Ordering::AcqRel);
+            let frame = match q.tx.try_send(frame) {
+                Ok(()) => continue,
+                Err(mpsc::error::TrySendError::Full(f)) => f,
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    q.pending.fetch_sub(1, Ordering::AcqRel);
+                    return false;
+                }
+            };
+            self.cfg.loads.queue_full.fetch_add(1, Ordering::Relaxed);
+            if q.tx.send(frame).await.is_err() {
+                q.pending.fetch_sub(1, Ordering::AcqRel);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// One whole packet to the worker `dispatch_mode` picks.
+    async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> bool {
+        let loads = self.cfg.loads;
+        let now_us = if self.cfg.mode.per_packet() {
+            dispatch::monotonic_us()
+        } else {
+            0
+        };
+        let w = dispatch::packet_worker(
+            self.cfg.mode,
+            self.cfg.workers.len(),
+            e.home,
+            e.uid.load(Ordering::Relaxed),
+            self.turn.fetch_add(1, Ordering::Relaxed),
+            |w| loads.load(w, now_us),
+        );
+        loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
+        self.dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+            .await
+    }
+
+    /// The worker that owns session `e` now (a bound uid moves it in mode 5).
+    fn owner_worker(&self, e: &Entry) -> usize {
+        let uid = e.uid.load(Ordering::Relaxed);
+        if self.cfg.mode == Mode::Uid && uid > 0 {
+            (uid % self.cfg.workers.len().max(1) as u64) as usize
+        } else {
+            e.home
+        }
+    }
+
+    /// A frame from a worker.
+    fn inbound(&self, raw: &[u8]) {
+        let Some(f) = decode(raw) else {
+            return;
+        };
+        let h = f.header;
+        let entry = self
+            .sessions
+            .lock()
+            .ok()
+            .and_then(|s| s.get(&h.target).cloned());
+        let Some(e) = entry else {
+            return;
+        };
+        match h.kind {
+            Kind::Send => {
+                if h.flags & FLAG_CONT == 0 {
+                    SharedStats::add(&self.cfg.stats.response_count, 1);
+                }
+                let _ = e.tx.send(Cmd::Data(f.payload.to_vec()));
+            }
+            Kind::Close => {
+                let _ = e.tx.send(Cmd::Close(h.flags & FLAG_RESET != 0));
+            }
+            Kind::Pause => {
+                let _ = e.tx.send(Cmd::Pause(h.flags & FLAG_RESUME == 0));
+            }
+            Kind::Protect => {
+                let _ = e.tx.send(Cmd::Protect(h.flags & FLAG_RESET != 0));
+            }
+            Kind::Bind => {
+                if let Ok(b) = <[u8; 8]>::try_from(f.payload) {
+                    e.uid.store(u64::from_le_bytes(b), Ordering::Relaxed);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn now() -> f64 {
+    crate::net::now()
+}
+
+/// `close($fd, true)`: the close sends an RST.
+fn set_linger_zero(fd: RawFd) {
+    let l = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: fd is the connection's open socket; the struct outlives the call.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&l as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}
+
+/// One connection, from accept to its Close.
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    m: &Master,
+    mut s: S,
+    sock_fd: RawFd,
+    id: u64,
+    reactor: u16,
+    ip: String,
+    port: u16,
+) {
+    let cfg = &m.cfg;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let addr = ip.parse::<IpAddr>().ok();
+    let home = dispatch::home_worker(
+        cfg.mode,
+        cfg.workers.len(),
+        id,
+        addr.as_ref(),
+        m.turn.fetch_add(1, Ordering::Relaxed),
+        |w| cfg.loads.connections[w % MAX_SLOTS].load(Ordering::Relaxed),
+    );
+    cfg.loads.connections[home % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
+    let entry = Arc::new(Entry {
+        tx,
+        uid: AtomicU64::new(0),
+        home,
+    });
+    if let Ok(mut sessions) = m.sessions.lock() {
+        sessions.insert(id, entry.clone());
+    }
+    let t = now();
+    cfg.owners.set(id, m.pid);
+    cfg.owners.publish(id, &ip, port, reactor, sock_fd, t);
+    SharedStats::add(&cfg.stats.connections[MASTER_SLOT], 1);
+    SharedStats::add(&cfg.stats.accept_count, 1);
+    if cfg.events {
+        m.dispatch(home, Master::header(Kind::Connect, 0, reactor, id), &[])
+            .await;
+    }
+    let mut decoder = match cfg.framing {
+        Framing::Raw => None,
+        ref f => Some(Decoder::new(f.clone(), cfg.package_max_length)),
+    };
+    let mut buf = vec![0u8; READ_BUF];
+    let mut stop = m.stop.clone();
+    let mut paused = false;
+    let mut protected = false;
+    let idle = cfg.heartbeat_idle;
+    let mut last_recv = tokio::time::Instant::now();
+    let end = loop {
+        if *stop.borrow() {
+            break End::Server;
+        }
+        tokio::select! {
+            biased;
+            _ = stop.changed() => break End::Server,
+            cmd = rx.recv() => match cmd {
+                Some(Cmd::Data(d)) => {
+                    let wrote = tokio::select! {
+                        r = s.write_all(&d) => r.is_ok(),
+                        _ = stop.changed() => break End::Server,
+                    };
+                    if !wrote {
+                        break End::Peer;
+                    }
+                    SharedStats::add(&cfg.stats.total_send_bytes, d.len() as u64);
+                    cfg.owners.touch(id, None, Some(now()));
+                }
+                Some(Cmd::Close(reset)) => {
+                    flush_queued(&mut s, &mut rx, cfg.stats).await;
+                    if reset {
+                        set_linger_zero(sock_fd);
+                    }
+                    break End::Server;
+                }
+                Some(Cmd::Pause(p)) => paused = p,
+                Some(Cmd::Protect(p)) => protected = p,
+                None => break End::Server,
+            },
+            _ = tokio::time::sleep_until(last_recv + idle.unwrap_or_default()), if idle.is_some() && !protected => {
+                break End::Peer;
+            }
+            r = s.read(&mut buf), if !paused => match r {
+                Ok(0) | Err(_) => break End::Peer,
+                Ok(n) => {
+                    last_recv = tokio::time::Instant::now();
+                    SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
+                    cfg.owners.touch(id, Some(now()), None);
+                    if !deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
+                        break End::Peer;
+                    }
+                }
+            },
+        }
+    };
+    if end == End::Server && *stop.borrow() {
+        // Shutdown: what the workers sent before it still goes out, briefly.
+        let _ = tokio::time::timeout(
+            Duration::from_millis(200),
+            flush_queued(&mut s, &mut rx, cfg.stats),
+        )
+        .await;
+    }
+    drop(s);
+    if let Ok(mut sessions) = m.sessions.lock() {
+        sessions.remove(&id);
+    }
+    if cfg.events {
+        // The details stay readable for the worker's onClose (until the slot is reused).
+        cfg.owners.release(id, m.pid);
+    } else {
+        cfg.owners.clear(id, m.pid);
+    }
+    cfg.stats.connections[MASTER_SLOT].fetch_sub(1, Ordering::Relaxed);
+    cfg.loads.connections[home % MAX_SLOTS].fetch_sub(1, Ordering::Relaxed);
+    SharedStats::add(&cfg.stats.close_count, 1);
+    if cfg.events {
+        let flags = if end == End::Server { FLAG_RESET } else { 0 };
+        let w = m.owner_worker(&entry);
+        m.dispatch(w, Master::header(Kind::Closed, flags, reactor, id), &[])
+            .await;
+    }
+}
+
+/// Writes the data commands already queued for a connection (before a close).
+async fn flush_queued<S: AsyncWrite + Unpin>(
+    s: &mut S,
+    rx: &mut mpsc::UnboundedReceiver<Cmd>,
+    stats: &SharedStats,
+) {
+    while let Ok(cmd) = rx.try_recv() {
+        if let Cmd::Data(d) = cmd {
+            if s.write_all(&d).await.is_err() {
+                return;
+            }
+            SharedStats::add(&stats.total_send_bytes, d.len() as u64);
+        }
+    }
+}
+
+/// Frames freshly read bytes and dispatches each whole packet; false on a framing error
+/// (logged as Swoole does; the connection is closed).
+#[allow(clippy::too_many_arguments)]
+async fn deliver(
+    m: &Master,
+    e: &Entry,
+    decoder: &mut Option<Decoder>,
+    data: &[u8],
+    id: u64,
+    reactor: u16,
+    ip: &str,
+    port: u16,
+) -> bool {
+    let Some(d) = decoder else {
+        return m.packet(e, id, reactor, data).await;
+    };
+    d.push(data);
+    loop {
+        match d.next_packet() {
+            Ok(Some(p)) => {
+                if !m.packet(e, id, reactor, &p).await {
+                    return false;
+                }
+            }
+            Ok(None) => return true,
+            Err(err) => {
+                log::log(
+                    LOG_WARNING,
+                    '#',
+                    reactor as i64,
+                    &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
+                );
+                return false;
+            }
+        }
+    }
+}
+
+/// Hands worker `w`'s queued frames to its socket, several per `sendmmsg(2)`.
+async fn writer_loop(m: Arc<Master>, w: usize, mut rx: mpsc::Receiver<Vec<u8>>) {
+    let fd = m.cfg.workers[w].tx;
+    // SAFETY: the channel's fds stay open for the life of the process (made before the
+    // fork, closed only after every thread ended).
+    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::WRITABLE) } {
+        Ok(a) => a,
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                0,
+                &format!("cannot watch worker #{w}'s channel: {e}"),
+            );
+            return;
+        }
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let mut i = 0;
+        while i < batch.len() {
+            let Ok(mut guard) = afd.writable().await else {
+                return;
+            };
+            match guard.try_io(|_| send_batch(fd, &batch[i..])) {
+                Ok(Ok(n)) => i += n,
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(Err(e)) => {
+                    log::log(
+                        LOG_WARNING,
+                        '#',
+                        0,
+                        &format!("worker #{w}'s channel failed ({e}); a message was dropped"),
+                    );
+                    i += 1;
+                }
+                Err(_would_block) => {}
+            }
+        }
+        m.queues[w].pending.fetch_sub(batch.len(), Ordering::AcqRel);
+        batch.clear();
+    }
+}
+
+/// `sendmmsg(2)` of up to [`BATCH`] frames without blocking; how many the kernel took.
+fn send_batch(fd: RawFd, frames: &[Vec<u8>]) -> io::Result<usize> {
+    let n = frames.len().min(BATCH);
+    // SAFETY: zeroed iovec/mmsghdr arrays are valid; every pointer set below points into
+    // `frames`, which outlives the call.
+    unsafe {
+        let mut iov: [libc::iovec; BATCH] = std::mem::zeroed();
+        let mut msgs: [libc::mmsghdr; BATCH] = std::mem::zeroed();
+        for i in 0..n {
+            iov[i] = libc::iovec {
+                iov_base: frames[i].as_ptr() as *mut libc::c_void,
+                iov_len: frames[i].len(),
+            };
+            msgs[i].msg_hdr.msg_iov = &mut iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        let r = libc::sendmmsg(
+            fd,
+            msgs.as_mut_ptr(),
+            n as libc::c_uint,
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+        );
+        match r {
+            r if r > 0 => Ok(r as usize),
+            0 => Err(io::Error::from(io::ErrorKind::WouldBlock)),
+            _ => Err(io::Error::last_os_error()),
+        }
+    }
+}
+
+/// Reads what the workers send (several frames per `recvmmsg(2)`) and routes it to the
+/// connections' tasks.
+async fn inbound_loop(m: Arc<Master>) {
+    let fd = m.cfg.inbound.rx;
+    // SAFETY: as in writer_loop.
+    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE) } {
+        Ok(a) => a,
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                0,
+                &format!("cannot watch the master's channel: {e}"),
+            );
+            return;
+        }
+    };
+    let size = HEADER_LEN + MAX_PAYLOAD;
+    let mut bufs = vec![0u8; size * BATCH];
+    let mut lens = [0usize; BATCH];
+    loop {
+        let Ok(mut guard) = afd.readable().await else {
+            return;
+        };
+        match guard.try_io(|_| recv_batch(fd, &mut bufs, size, &mut lens)) {
+            Ok(Ok(n)) => {
+                for (i, len) in lens.iter().enumerate().take(n) {
+                    m.inbound(&bufs[i * size..i * size + len]);
+                }
+            }
+            Ok(Err(_)) => {}
+            Err(_would_block) => {}
+        }
+    }
+}
+
+/// `recvmmsg(2)` of up to [`BATCH`] frames into `bufs` (slices of `size`), without blocking.
+fn recv_batch(fd: RawFd, bufs: &mut [u8], size: usize, lens: &mut [usize]) -> io::Result<usize> {
+    let n = lens.len().min(BATCH).min(bufs.len() / size);
+    // SAFETY: as in send_batch; every iovec points into `bufs`, which outlives the call.
+    unsafe {
+        let mut iov: [libc::iovec; BATCH] = std::mem::zeroed();
+        let mut msgs: [libc::mmsghdr; BATCH] = std::mem::zeroed();
+        for i in 0..n {
+            iov[i] = libc::iovec {
+                iov_base: bufs.as_mut_ptr().add(i * size).cast(),
+                iov_len: size,
+            };
+            msgs[i].msg_hdr.msg_iov = &mut iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        let r = libc::recvmmsg(
+            fd,
+            msgs.as_mut_ptr(),
+            n as libc::c_uint,
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+        );
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        for i in 0..r as usize {
+            lens[i] = msgs[i].msg_len as usize;
+        }
+        Ok(r as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_cross_a_datagram_pair_in_one_call_each() {
+        let ch = Channel::new().unwrap();
+        let frames: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 10 + i as usize]).collect();
+        assert_eq!(send_batch(ch.tx, &frames).unwrap(), 5);
+        let size = 64;
+        let mut bufs = vec![0u8; size * BATCH];
+        let mut lens = [0usize; BATCH];
+        assert_eq!(recv_batch(ch.rx, &mut bufs, size, &mut lens).unwrap(), 5);
+        for i in 0..5 {
+            assert_eq!(lens[i], 10 + i);
+            assert!(bufs[i * size..i * size + lens[i]]
+                .iter()
+                .all(|b| *b == i as u8));
+        }
+        let e = recv_batch(ch.rx, &mut bufs, size, &mut lens).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
+        ch.close();
+    }
+}
