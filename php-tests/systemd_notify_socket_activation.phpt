@@ -52,6 +52,9 @@ $s->start();
     }
     proc_terminate($h['proc'], 15);
     echo "stop: ", next_notification($notify), "\n";
+    // One SIGTERM, as systemd sends: wait for the graceful exit (a second one could land
+    // after start() returned, where PHP's own handler is back).
+    wait_server($h);
     $out = stop_server($h);
     echo "exit {$h['exit']}\n";
 }
