@@ -46,6 +46,19 @@ def tree_cpu(pid):
     return user, system
 
 
+def tree_pids(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir(f"/proc/{p}/task"):
+                todo += [int(k) for k in open(f"/proc/{p}/task/{t}/children").read().split()]
+        except OSError:
+            pass
+    return out
+
+
 def tree_rss_mib(pid):
     """Resident memory of pid and its descendants (shared pages counted once per process)."""
     total, todo = 0.0, [pid]
@@ -113,7 +126,20 @@ def one(so, hb, conns, hold, extra):
                 "user_ms_per_s": 1000 * (cpu1[0] - cpu0[0]) / dt,
                 "sys_ms_per_s": 1000 * (cpu1[1] - cpu0[1]) / dt, "rss_mib": rss}
     finally:
-        srv.kill(); srv.wait()
+        # Every process of the tree, by pid, and wait until they are gone: a manager killed
+        # alone leaves workers closing 100k sockets while the next run is measured.
+        pids = tree_pids(srv.pid)
+        for p in pids:
+            try:
+                os.kill(p, 9)
+            except OSError:
+                pass
+        srv.wait()
+        for _ in range(200):
+            if not any(os.path.exists(f"/proc/{p}/stat") and open(f"/proc/{p}/stat").read().split()[2] != "Z" for p in pids):
+                break
+            time.sleep(0.05)
+        time.sleep(3)  # the kernel's work on the closed sockets lands now, not in the next run
 
 
 def main():

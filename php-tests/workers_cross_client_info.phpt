@@ -32,9 +32,14 @@ echo "keys: ", implode(',', array_keys($info)), "\n";
 var_dump($info['remote_ip'], $info['remote_port'] === $bPort, $info['reactor_id'] === $wb, $info['server_port'] === $h['port'],
     abs($info['connect_time'] - time()) <= 5, $info['last_recv_time'] > 0);
 fclose($b);
-usleep(300000);
-fwrite($a, "info $fb");
-echo "after close: ", fgets($a);
+// The owner sees the close when it next runs: poll instead of guessing how long that takes.
+for ($i = 0; $i < 50; $i++) {
+    usleep(100000);
+    fwrite($a, "info $fb");
+    $after = fgets($a);
+    if (trim($after) === "false") break;
+}
+echo "after close: ", $after;
 fclose($a);
 show_server($h);
 ?>

@@ -23,6 +23,9 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {});
 $s->start();
 ');
 var_dump(wait_for_output($h, "tick 3"));
+// Both workers started (on a loaded machine that can come after the manager's ticks).
+wait_for_output($h, "worker 0 timers", 10.0);
+wait_for_output($h, "worker 1 timers", 10.0);
 usleep(300000);
 $out = stop_server($h);
 $lines = explode("\n", trim($out));

@@ -217,7 +217,7 @@ impl Conn {
 }
 
 /// Makes the following close send an RST instead of a FIN (`close($fd, true)`).
-pub(super) fn set_linger_zero(fd: RawFd) {
+pub(crate) fn set_linger_zero(fd: RawFd) {
     let l = libc::linger {
         l_onoff: 1,
         l_linger: 0,

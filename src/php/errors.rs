@@ -290,6 +290,22 @@ pub fn register_functions(m: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(swoole_cpu_num))
 }
 
+/// `on()`'s check, shared by the server and its ports: a callback that is not callable warns
+/// naming it (`function 'no_such_function' is not callable`), as Swoole does.
+pub fn check_callable(callback: &ext_php_rs::types::Zval) -> bool {
+    if callback.is_callable() {
+        return true;
+    }
+    let name = crate::php::convert::callable_name(callback);
+    let what = if name.is_empty() {
+        "the callback".to_string()
+    } else {
+        format!("function '{name}'")
+    };
+    warning_code(PHP_FATAL_ERROR, &format!("{what} is not callable"));
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -495,24 +495,6 @@ fn now() -> f64 {
     crate::net::now()
 }
 
-/// `close($fd, true)`: the close sends an RST.
-fn set_linger_zero(fd: RawFd) {
-    let l = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: fd is the connection's open socket; the struct outlives the call.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&l as *const libc::linger).cast(),
-            std::mem::size_of::<libc::linger>() as libc::socklen_t,
-        );
-    }
-}
-
 /// One connection, from accept to its Close.
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     m: &Master,
@@ -584,7 +566,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                 Some(Cmd::Close(reset)) => {
                     flush_queued(&mut s, &mut rx, cfg.stats).await;
                     if reset {
-                        set_linger_zero(sock_fd);
+                        crate::net::conn::set_linger_zero(sock_fd);
                     }
                     break End::Server;
                 }

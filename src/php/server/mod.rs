@@ -47,7 +47,7 @@ pub use state::{
 pub use task::{encode_value, finish_task, unserialize};
 
 use super::callback;
-use super::convert::{callable_name, false_zval, fd_arg, int_arg, long, zval_bytes};
+use super::convert::{false_zval, fd_arg, int_arg, long, zval_bytes};
 use super::errors::{self, set_last_error, warning, warning_code};
 use super::exception::swoole_exception;
 use crate::net::{code, SendError, SendfileError};
@@ -146,14 +146,7 @@ impl Server {
             );
             return false;
         };
-        if !callback.is_callable() {
-            let name = callable_name(callback);
-            let what = if name.is_empty() {
-                "the callback".to_string()
-            } else {
-                format!("function '{name}'")
-            };
-            warning_code(errors::PHP_FATAL_ERROR, &format!("{what} is not callable"));
+        if !crate::php::errors::check_callable(callback) {
             return false;
         }
         sh.callbacks

@@ -23,7 +23,6 @@ use super::state::{Shared, State, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNI
 use crate::codec::{Framing, LengthType};
 use crate::net::PortKind;
 use crate::options::{OptValue, Settings};
-use crate::php::convert::callable_name;
 use crate::php::errors::{self, warning, warning_code};
 
 /// `SWOOLE_SSL`, OR-ed into a socket type.
@@ -235,14 +234,7 @@ impl Port {
             );
             return false;
         };
-        if !callback.is_callable() {
-            let name = callable_name(callback);
-            let what = if name.is_empty() {
-                "the callback".to_string()
-            } else {
-                format!("function '{name}'")
-            };
-            warning_code(errors::PHP_FATAL_ERROR, &format!("{what} is not callable"));
+        if !crate::php::errors::check_callable(callback) {
             return false;
         }
         let map = if self.index == 0 {
