@@ -43,7 +43,9 @@ fwrite($b, "ping\n"); echo fgets($b);
 fwrite($b, "look\n"); echo fgets($b);
 fwrite($b, "send\n"); echo fgets($b); echo "a got: ", fgets($a);
 fwrite($b, "pause\n"); echo fgets($b);
-usleep(100000);
+// b's reply and the pause of a can be handled by different reactor threads of the master:
+// leave the pause time to land before a speaks.
+usleep(300000);
 fwrite($a, "ping\n");
 $r = [$a]; $w = $e = null;
 echo "a answered while paused: ", var_export(stream_select($r, $w, $e, 0, 400000) > 0, true), "\n";
