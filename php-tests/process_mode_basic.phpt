@@ -23,10 +23,10 @@ $s = new Swoole\Server('127.0.0.1', $PORT, SWOOLE_PROCESS);
 $s->set(['worker_num' => 2, 'reactor_num' => 2]);
 $master = getmypid();
 $s->on('Start', function ($s) use ($master) {
-    echo "Start in master: ", var_export(getmypid() === $master && $s->master_pid === $master, true), "\n";
+    echo "Start in master: " . var_export(getmypid() === $master && $s->master_pid === $master, true) . "\n";
 });
 $s->on('ManagerStart', function ($s) use ($master) {
-    echo "ManagerStart in manager: ", var_export(getmypid() === $s->manager_pid && (int)explode(" ", file_get_contents("/proc/self/stat"))[3] === $master, true), "\n";
+    echo "ManagerStart in manager: " . var_export(getmypid() === $s->manager_pid && (int)explode(" ", file_get_contents("/proc/self/stat"))[3] === $master, true) . "\n";
 });
 $s->on('WorkerStart', function ($s, $id) use ($master) {
     file_put_contents(sys_get_temp_dir() . "/pm_basic_w{$id}_" . $master, getmypid());
@@ -39,7 +39,7 @@ $s->on('Receive', function ($s, $fd, $rid, $data) use ($master) {
         'ip' => $info['remote_ip'], 'exists' => $s->exists($fd), 'master' => $s->getMasterPid() === $master,
     ]) . "\n");
 });
-$s->on('Shutdown', function ($s) use ($master) { echo "Shutdown in master: ", var_export(getmypid() === $master, true), "\n"; });
+$s->on('Shutdown', function ($s) use ($master) { echo "Shutdown in master: " . var_export(getmypid() === $master, true) . "\n"; });
 $s->on('ManagerStop', function ($s) { echo "ManagerStop\n"; });
 var_dump($s->start());
 PHP, ['port' => $port = free_port()]);

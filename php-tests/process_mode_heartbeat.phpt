@@ -12,7 +12,7 @@ $s->on('Receive', function ($s, $fd, $rid, $data) {
 });
 $s->on('Close', function ($s, $fd, $rid) {
     $i = $s->getClientInfo($fd);
-    echo "close $fd rid>=0: ", var_export($rid >= 0, true), " ip: ", $i['remote_ip'] ?? 'none', "\n";
+    echo "close $fd rid>=0: " . var_export($rid >= 0, true) . " ip: " . ($i['remote_ip'] ?? 'none') . "\n";
 });
 $s->start();
 PHP);

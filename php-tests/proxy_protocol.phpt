@@ -9,7 +9,7 @@ $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2, "open_proxy_protocol" => true, "open_eof_split" => true, "package_eof" => "\n"]);
 $s->on("Connect", function ($s, $fd) {
     $i = $s->getClientInfo($fd);
-    echo "connect {$i["remote_ip"]}:{$i["remote_port"]} v", $i["proxy_protocol"] ?? "-", "\n";
+    echo "connect {$i["remote_ip"]}:{$i["remote_port"]} v" . ($i["proxy_protocol"] ?? "-") . "\n";
 });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
     if (str_starts_with($data, "info ")) {

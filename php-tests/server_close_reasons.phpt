@@ -14,7 +14,7 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
     $s->send($fd, "ok $fd\n");
 });
 $s->on("Close", function ($s, $fd, $rid) {
-    echo "Close $fd reason=", $s->getClientInfo($fd)["close_reason"], "\n";
+    echo "Close $fd reason=" . $s->getClientInfo($fd)["close_reason"] . "\n";
 });
 $s->start();
 ');
@@ -51,7 +51,7 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
 });
 $s->on("Task", function () {});
 $s->on("Close", function ($s, $fd, $rid) {
-    echo "Close $fd reason=", $s->getClientInfo($fd)["close_reason"], "\n";
+    echo "Close $fd reason=" . $s->getClientInfo($fd)["close_reason"] . "\n";
 });
 $s->start();
 ');

@@ -12,7 +12,9 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($cmd[0] === "protect") { $s->send($fd, json_encode($s->protect((int)$cmd[1])) . "\n"); return; }
     $s->send($fd, "pong\n");
 });
-$s->on("Close", function ($s, $fd, $rid) { echo "Close $fd ", $s->getClientInfo($fd)["close_reason"], "\n"; });
+// One write per line: two workers print at the same time, and echo with commas is one write
+// per argument.
+$s->on("Close", function ($s, $fd, $rid) { echo "Close $fd " . $s->getClientInfo($fd)["close_reason"] . "\n"; });
 $s->start();
 ');
 wait_children(server_pid($h), 2);

@@ -16,7 +16,8 @@ $s->on("ManagerStart", function ($s) {
     Swoole\Timer::after(80, function ($a) { echo "after $a\n"; }, "x");
     Swoole\Timer::tick(10000, function () { echo "never\n"; });
 });
-$s->on("WorkerStart", function ($s, $id) { echo "worker $id timers: ", count(Swoole\Timer::list()), "\n"; });
+// One write per line: both workers print at once, and echo with commas writes per argument.
+$s->on("WorkerStart", function ($s, $id) { echo "worker $id timers: " . count(Swoole\Timer::list()) . "\n"; });
 $s->on("ManagerStop", function ($s) { echo "ManagerStop timers: ", count(Swoole\Timer::list()), "\n"; });
 $s->on("Shutdown", function ($s) { echo "Shutdown timers: ", count(Swoole\Timer::list()), "\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) {});
