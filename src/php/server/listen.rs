@@ -177,9 +177,23 @@ pub(super) fn build_tls(sh: &Shared, plans: &mut [PortPlan]) -> PhpResult<()> {
             let tls = super::tls::listener(&plan.settings.tls)?;
             built.push(tls.clone());
             plan.tls = Some(tls);
+        } else if p
+            .options
+            .borrow()
+            .iter()
+            .any(|(k, _)| k.starts_with("ssl_"))
+            || p.sni_certs.borrow().is_some()
+        {
+            // Options a port was given itself (not inherited from the server's set()) that
+            // would do nothing: the port serves plain text, say so.
+            warning(&format!(
+                "the port {}:{} was given ssl_* options but was not created with SWOOLE_SSL (e.g. SWOOLE_SOCK_TCP | SWOOLE_SSL): it serves plain TCP",
+                p.host, p.port
+            ));
         }
     }
-    if built.is_empty() && plans.iter().any(|p| p.settings.tls.cert_file.is_some()) {
+    // The server's own set() (a port's own options warned above).
+    if built.is_empty() && sh.settings.borrow().tls.cert_file.is_some() {
         warning("ssl_cert_file is set but no port was created with SWOOLE_SSL (e.g. SWOOLE_SOCK_TCP | SWOOLE_SSL): it serves plain TCP");
     }
     *sh.tls.borrow_mut() = built;
