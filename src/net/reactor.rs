@@ -681,21 +681,15 @@ impl Reactor {
                         Poll::Pending => Ok(None),
                     }
                 }
-                Chunk::File { file, offset, end } if stream.is_tls() => {
-                    match poll_file_through(stream, cx, file, offset, *end) {
-                        Poll::Ready(Ok(n)) => {
-                            if *offset >= *end {
-                                out.pop_front();
-                                conn.out_files.set(conn.out_files.get() - 1);
-                            }
-                            Ok(Some(n))
-                        }
-                        Poll::Ready(Err(())) => Err(()),
-                        Poll::Pending => Ok(None),
-                    }
-                }
                 Chunk::File { file, offset, end } => {
-                    match poll_sendfile(stream, cx, file, offset, *end) {
+                    // The kernel cannot encrypt: over TLS the file is read and written
+                    // through rustls instead of sendfile(2).
+                    let sent = if stream.is_tls() {
+                        poll_file_through(stream, cx, file, offset, *end)
+                    } else {
+                        poll_sendfile(stream, cx, file, offset, *end)
+                    };
+                    match sent {
                         Poll::Ready(Ok(n)) => {
                             if *offset >= *end {
                                 out.pop_front();

@@ -290,11 +290,24 @@ pub fn register_functions(m: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(swoole_cpu_num))
 }
 
-/// `on()`'s check, shared by the server and its ports: a callback that is not callable warns
-/// naming it (`function 'no_such_function' is not callable`), as Swoole does.
-pub fn check_callable(callback: &ext_php_rs::types::Zval) -> bool {
+/// `on()`'s checks, shared by the server and its ports: the event name among `events`
+/// (case-insensitive; Swoole's `unknown event types[X]` otherwise) and a callable callback
+/// (`function 'no_such_function' is not callable`). Returns the event's canonical name.
+pub fn checked_event(
+    events: &[&'static str],
+    event_name: &str,
+    callback: &ext_php_rs::types::Zval,
+) -> Option<&'static str> {
+    let lower = event_name.to_ascii_lowercase();
+    let Some(name) = events.iter().find(|e| **e == lower) else {
+        warning_code(
+            PHP_RUNTIME_NOTICE,
+            &format!("unknown event types[{event_name}]"),
+        );
+        return None;
+    };
     if callback.is_callable() {
-        return true;
+        return Some(name);
     }
     let name = crate::php::convert::callable_name(callback);
     let what = if name.is_empty() {
@@ -303,7 +316,7 @@ pub fn check_callable(callback: &ext_php_rs::types::Zval) -> bool {
         format!("function '{name}'")
     };
     warning_code(PHP_FATAL_ERROR, &format!("{what} is not callable"));
-    false
+    None
 }
 
 #[cfg(test)]

@@ -80,7 +80,10 @@ fn num<T: std::str::FromStr>(k: &str, v: &str) -> T {
 fn parse_args() -> Args {
     let mut it = std::env::args().skip(1);
     let mode = it.next().unwrap_or_else(|| usage());
-    if !matches!(mode.as_str(), "pingpong" | "pipeline" | "churn" | "idle" | "flood" | "udp") {
+    if !matches!(
+        mode.as_str(),
+        "pingpong" | "pipeline" | "churn" | "idle" | "flood" | "udp"
+    ) {
         usage();
     }
     let mut a = Args {
@@ -248,16 +251,10 @@ async fn connect_from(addr: &str, source: u32) -> std::io::Result<TcpStream> {
     Ok(s)
 }
 
-/// Opens `n` connections, at most `concurrency` connects in flight; failures are counted.
-/// With `sources` > 0 they come from that many loopback source addresses in turn.
-async fn connect_all(
-    addr: &str,
-    n: usize,
-    concurrency: usize,
-    sources: u32,
-    source_base: u32,
-    errors: &mut u64,
-) -> Vec<TcpStream> {
+/// Opens `a.conns` connections, at most `a.connect_concurrency` connects in flight; failures
+/// are counted. With `a.sources` > 0 they come from that many loopback source addresses in turn.
+async fn connect_all(addr: &str, a: &Args, errors: &mut u64) -> Vec<TcpStream> {
+    let (n, concurrency, sources, source_base) = (a.conns, a.connect_concurrency, a.sources, a.source_base);
     let mut out = Vec::with_capacity(n);
     let mut left = n;
     let mut seq = 0u32;
@@ -419,15 +416,7 @@ async fn conn_loop(
 
 async fn run_stream_mode(a: &Args, addr: &str) -> (Shared, f64) {
     let mut errors = 0;
-    let streams = connect_all(
-        addr,
-        a.conns,
-        a.connect_concurrency,
-        a.sources,
-        a.source_base,
-        &mut errors,
-    )
-    .await;
+    let streams = connect_all(addr, a, &mut errors).await;
     let start = Instant::now() + Duration::from_secs_f64(a.warmup);
     let end = start + Duration::from_secs_f64(a.duration);
     let stats = Rc::new(RefCell::new(Stats::new(start, end)));
@@ -484,18 +473,13 @@ async fn run_udp(a: &Args, addr: &str) -> (Shared, f64) {
                     continue;
                 }
                 match tokio::time::timeout(Duration::from_millis(200), sock.recv(&mut buf)).await {
-                    Ok(Ok(n)) if buf[..n] == msg[..] => {
-                        stats.borrow_mut().complete(sent, Instant::now())
-                    }
+                    Ok(Ok(n)) if buf[..n] == msg[..] => stats.borrow_mut().complete(sent, Instant::now()),
                     _ => stats.borrow_mut().errors += 1,
                 }
             }
         });
     }
-    let _ = tokio::time::timeout_at((end + GRACE).into(), async {
-        while set.join_next().await.is_some() {}
-    })
-    .await;
+    let _ = tokio::time::timeout_at((end + GRACE).into(), async { while set.join_next().await.is_some() {} }).await;
     set.abort_all();
     (stats, a.duration)
 }
@@ -632,15 +616,7 @@ async fn run_idle(a: &Args, addr: &str) -> (Shared, f64) {
         );
     }
     let mut errors = 0;
-    let streams = connect_all(
-        addr,
-        a.conns,
-        a.connect_concurrency,
-        a.sources,
-        a.source_base,
-        &mut errors,
-    )
-    .await;
+    let streams = connect_all(addr, a, &mut errors).await;
     // A driver script measures the server's CPU over the hold from this line on.
     eprintln!("loadgen: holding {} connections ({errors} failed)", streams.len());
     tokio::time::sleep(Duration::from_secs_f64(a.hold)).await;

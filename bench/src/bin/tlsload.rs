@@ -162,12 +162,9 @@ fn main() {
                         if mode == "handshake" {
                             let tcp = TcpStream::connect(addr).await?;
                             tcp.set_nodelay(true)?;
-                            let mut s = tokio::time::timeout(
-                                IO_TIMEOUT,
-                                connector.connect(name.clone(), tcp),
-                            )
-                            .await
-                            .map_err(|_| std::io::Error::other("handshake timeout"))??;
+                            let mut s = tokio::time::timeout(IO_TIMEOUT, connector.connect(name.clone(), tcp))
+                                .await
+                                .map_err(|_| std::io::Error::other("handshake timeout"))??;
                             exchange(&mut s, &msg, &mut buf).await?;
                             let _ = s.shutdown().await;
                             Ok(())

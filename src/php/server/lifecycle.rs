@@ -752,15 +752,8 @@ fn run_manager(
         &sh, &server, &plans, &sockets, &settings, identity, pages, &peers,
     );
 
-    callback::set_current(None);
-    sh.stats_page.set(None);
-    sh.owners.set(None);
-    sh.peers.borrow_mut().clear();
-    for p in peers {
-        // Every worker is gone.
-        p.close();
-    }
-    sh.state.set(State::Stopped);
+    // Every worker is gone.
+    sh.clear_running(peers);
     listen::remove_unix_files(&plans);
     drop(sockets);
     drop(files);
@@ -794,13 +787,7 @@ pub(super) fn supervise(
     let tw = settings.task.worker_num as usize;
     let ctl = Rc::new(LoopCtl::default());
     callback::set_current(Some(ctl.clone()));
-    sh.manager_pid.set(process::getpid());
-    sh.worker_num.set(n as i64);
-    sh.task_worker_num.set(tw as i64);
-    sh.stats_page.set(Some(pages.stats));
-    sh.owners.set(Some(pages.owners));
-    *sh.peers.borrow_mut() = peers.to_vec();
-    sh.state.set(State::Running);
+    sh.publish_running(process::getpid(), n, tw, &pages, peers);
 
     let cfg = ManagerConfig {
         workers: n,

@@ -138,17 +138,9 @@ impl Server {
             warning("server is running, unable to register event callback function");
             return false;
         }
-        let lower = event_name.to_ascii_lowercase();
-        let Some(name) = EVENTS.iter().find(|e| **e == lower) else {
-            warning_code(
-                errors::PHP_RUNTIME_NOTICE,
-                &format!("unknown event types[{event_name}]"),
-            );
+        let Some(name) = crate::php::errors::checked_event(EVENTS, event_name, callback) else {
             return false;
         };
-        if !crate::php::errors::check_callable(callback) {
-            return false;
-        }
         sh.callbacks
             .borrow_mut()
             .insert(name, callback.shallow_clone());

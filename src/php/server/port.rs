@@ -23,7 +23,7 @@ use super::state::{Shared, State, SOCK_UDP, SOCK_UDP6, SOCK_UNIX_DGRAM, SOCK_UNI
 use crate::codec::{Framing, LengthType};
 use crate::net::PortKind;
 use crate::options::{OptValue, Settings};
-use crate::php::errors::{self, warning, warning_code};
+use crate::php::errors::warning;
 
 /// `SWOOLE_SSL`, OR-ed into a socket type.
 pub const SSL_FLAG: i64 = 512;
@@ -226,17 +226,10 @@ impl Port {
         let Some((sh, st)) = self.before_start("register event callback function") else {
             return false;
         };
-        let lower = event_name.to_ascii_lowercase();
-        let Some(name) = PORT_EVENTS.iter().find(|e| **e == lower) else {
-            warning_code(
-                errors::PHP_RUNTIME_NOTICE,
-                &format!("unknown event types[{event_name}]"),
-            );
+        let Some(name) = crate::php::errors::checked_event(PORT_EVENTS, event_name, callback)
+        else {
             return false;
         };
-        if !crate::php::errors::check_callable(callback) {
-            return false;
-        }
         let map = if self.index == 0 {
             &sh.callbacks
         } else {

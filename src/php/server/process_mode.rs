@@ -17,7 +17,7 @@ use socket2::Socket;
 use super::lifecycle::{finish_start, supervise, LoopEnd, StartFiles};
 use super::listen::PortPlan;
 use super::sink::{call_simple, PhpSink};
-use super::state::{Shared, State};
+use super::state::Shared;
 use crate::codec::Framing;
 use crate::net::EventSink;
 use crate::php::callback::{self, LoopCtl, Outcome};
@@ -229,13 +229,7 @@ pub(super) fn run(
     // The master.
     let ctl = Rc::new(LoopCtl::default());
     callback::set_current(Some(ctl.clone()));
-    sh.manager_pid.set(pid as i64);
-    sh.worker_num.set(n as i64);
-    sh.task_worker_num.set(tw as i64);
-    sh.stats_page.set(Some(pages.stats));
-    sh.owners.set(Some(pages.owners));
-    *sh.peers.borrow_mut() = peers.clone();
-    sh.state.set(State::Running);
+    sh.publish_running(pid as i64, n, tw, &pages, &peers);
     let signals = SignalGuard::install_for(&[
         libc::SIGTERM,
         libc::SIGINT,
@@ -278,17 +272,10 @@ pub(super) fn run(
         master::run(cfg, &signals)
     };
     drop(signals);
-    callback::set_current(None);
-    sh.stats_page.set(None);
-    sh.owners.set(None);
-    sh.peers.borrow_mut().clear();
-    for p in peers {
-        p.close();
-    }
+    sh.clear_running(peers);
     inbound.close();
     MASTER.with(|m| m.set(None));
     LOADS.with(|l| l.set(None));
-    sh.state.set(State::Stopped);
     super::listen::remove_unix_files(&plans);
     drop(sockets);
     drop(files);

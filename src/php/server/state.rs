@@ -99,6 +99,39 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// What the manager and (in PROCESS mode) the master know of the running server: the
+    /// shared pages and channels every process inherits, the worker counts, the manager pid.
+    pub(super) fn publish_running(
+        &self,
+        manager_pid: i64,
+        workers: usize,
+        task_workers: usize,
+        pages: &process::ServerPages,
+        peers: &[Channel],
+    ) {
+        self.manager_pid.set(manager_pid);
+        self.worker_num.set(workers as i64);
+        self.task_worker_num.set(task_workers as i64);
+        self.stats_page.set(Some(pages.stats));
+        self.owners.set(Some(pages.owners));
+        *self.peers.borrow_mut() = peers.to_vec();
+        self.state.set(State::Running);
+    }
+
+    /// After the last worker is gone: forget the shared pages and close the channels.
+    pub(super) fn clear_running(&self, peers: Vec<Channel>) {
+        crate::php::callback::set_current(None);
+        self.stats_page.set(None);
+        self.owners.set(None);
+        self.peers.borrow_mut().clear();
+        for p in peers {
+            p.close();
+        }
+        self.state.set(State::Stopped);
+    }
+}
+
+impl Shared {
     /// Hands a call on session `fd` to the other worker that owns it; false when no other
     /// live worker does or the channel refused it. True means handed over, as Swoole's
     /// PROCESS mode answers: the owner carries it out.
