@@ -1143,10 +1143,22 @@ impl Reactor {
         }
     }
 
-    /// Whether the peer loop leaves messages in the channel for now: on hold, and no message
-    /// half read (a message is taken whole or not at all).
+    /// Whether the peer loop leaves messages in the channel for now: on hold, and nothing
+    /// already taken out of it is still waiting (a message is taken whole or not at all).
     fn held(&self) -> bool {
-        self.inbox_hold.get() && self.reassembler.borrow().pending() == 0
+        self.inbox_hold.get() && self.inbox_settled()
+    }
+
+    /// Lets the peer loop look at the stash again (it may be waiting for the socket).
+    pub fn wake_inbox(&self) {
+        self.inbox_stashed.notify_one();
+    }
+
+    /// Nothing taken out of the channel is waiting in this process: no message half read
+    /// and no frame stashed while a send was blocked. A process that exits before this holds
+    /// would lose those frames: they are no longer in the channel for its replacement.
+    pub fn inbox_settled(&self) -> bool {
+        self.reassembler.borrow().pending() == 0 && !self.inbox().is_some_and(|i| i.has_stashed())
     }
 
     fn handle_frame(&self, raw: &[u8]) {

@@ -403,6 +403,17 @@ impl Channel {
         Ok(())
     }
 
+    /// Whether frames wait in the channel (the manager asks about a task worker's queue).
+    pub fn has_queued(&self) -> bool {
+        let mut fd = libc::pollfd {
+            fd: self.rx,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: polling one valid pollfd without waiting.
+        unsafe { libc::poll(&mut fd, 1, 0) > 0 && fd.revents & libc::POLLIN != 0 }
+    }
+
     /// Closes both ends (in the manager, once every worker is gone).
     pub fn close(self) {
         // SAFETY: closing the descriptors this channel created; nobody uses them any more.
@@ -638,6 +649,26 @@ mod tests {
         assert_eq!(decode(&first).unwrap().header.kind, Kind::Finish);
         a.close();
         b.close();
+    }
+
+    #[test]
+    fn has_queued_sees_a_waiting_frame_without_taking_it() {
+        let ch = Channel::new().unwrap();
+        assert!(!ch.has_queued());
+        ch.send_message(
+            h(Kind::Task, 1),
+            b"x",
+            None,
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+        assert!(ch.has_queued());
+        assert!(ch.has_queued());
+        let inbox = Inbox::new(ch.rx);
+        let mut buf = vec![0u8; HEADER_LEN + MAX_PAYLOAD];
+        assert!(inbox.next_frame(&mut buf).is_some());
+        assert!(!ch.has_queued());
+        ch.close();
     }
 
     #[test]

@@ -88,6 +88,8 @@ struct Slot {
     failures: u32,
     /// When to fork a replacement (None while a worker runs, or during shutdown).
     restart_at: Option<Instant>,
+    /// A task worker forked during shutdown to run what is queued for the slot (once).
+    drain_forked: bool,
 }
 
 /// The manager's rules, without processes.
@@ -118,6 +120,7 @@ impl Supervisor {
                     started: now,
                     failures: 0,
                     restart_at: Some(now),
+                    drain_forked: false,
                 })
                 .collect(),
             start_fired: false,
@@ -139,6 +142,7 @@ impl Supervisor {
             started: now,
             failures: 0,
             restart_at: Some(now),
+            drain_forked: false,
         }));
         self
     }
@@ -337,13 +341,39 @@ impl Supervisor {
                 fire_start: false,
             })
             .collect();
-        for s in &mut self.slots {
+        for (id, s) in self.slots.iter_mut().enumerate() {
             s.restart_at = None;
+            s.drain_forked = out.contains(&Command::Fork {
+                id,
+                fire_start: false,
+            });
         }
         out.extend(self.live_pids().into_iter().map(|pid| Command::Signal {
             pid,
             signal: libc::SIGTERM,
         }));
+        out
+    }
+
+    /// During shutdown, before the deadline: a task worker slot left empty by a worker that
+    /// was stopping for a reload or `task_max_request` when shutdown began (it left its queue
+    /// to a replacement that shutdown does not start) and whose channel still holds tasks
+    /// (`queued`) gets one last task worker, which sees the shutdown and runs them.
+    pub fn drain_forks(&mut self, now: Instant, queued: impl Fn(usize) -> bool) -> Vec<Command> {
+        if self.shutdown_deadline.is_none_or(|d| now >= d) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for id in self.task_first..self.user_first {
+            let s = &mut self.slots[id];
+            if s.pid == 0 && !s.drain_forked && queued(id) {
+                s.drain_forked = true;
+                out.push(Command::Fork {
+                    id,
+                    fire_start: false,
+                });
+            }
+        }
         out
     }
 
@@ -522,15 +552,20 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
             Command::Signal { pid, signal } => kill(pid, signal),
             // An empty task worker slot: a last task worker drains what is queued for it.
             Command::Fork { id, fire_start } => {
-                if let Some(pid) = fork_worker(cfg, hooks, &signals, manager_pid, id, fire_start) {
-                    sup.forked(id, pid, Instant::now());
-                    hooks.forked(id, pid);
-                    kill(pid, libc::SIGTERM);
-                }
+                drain_fork(cfg, hooks, &signals, manager_pid, &mut sup, id, fire_start)
             }
         }
     }
-    while !sup.all_exited() {
+    loop {
+        let queued = |id: usize| cfg.channels.get(id).is_some_and(|c| c.has_queued());
+        for cmd in sup.drain_forks(Instant::now(), queued) {
+            if let Command::Fork { id, fire_start } = cmd {
+                drain_fork(cfg, hooks, &signals, manager_pid, &mut sup, id, fire_start);
+            }
+        }
+        if sup.all_exited() {
+            break;
+        }
         let killed = sup.poll(Instant::now());
         if !killed.is_empty() {
             log(
@@ -609,6 +644,24 @@ fn fork_worker<H: ManagerHooks>(
 /// Reaps every exited worker: logs and reports abnormal exits, frees its slot in the shared
 /// page and tells the supervisor. With `block` (after killing the stragglers of a shutdown),
 /// waits for each remaining worker and reports nothing: those were killed on purpose.
+/// Forks a task worker during shutdown and asks it to stop at once: seeing the shutdown, it
+/// runs its whole queue first.
+fn drain_fork<H: ManagerHooks>(
+    cfg: &ManagerConfig,
+    hooks: &mut H,
+    signals: &SignalGuard,
+    manager_pid: i64,
+    sup: &mut Supervisor,
+    id: usize,
+    fire_start: bool,
+) {
+    if let Some(pid) = fork_worker(cfg, hooks, signals, manager_pid, id, fire_start) {
+        sup.forked(id, pid, Instant::now());
+        hooks.forked(id, pid);
+        kill(pid, libc::SIGTERM);
+    }
+}
+
 fn reap<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H, sup: &mut Supervisor, block: bool) {
     for pid in sup.live_pids() {
         let mut status = 0;
@@ -940,6 +993,47 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn a_task_worker_still_stopping_for_a_reload_at_shutdown_gets_one_drain_worker_if_tasks_are_queued(
+    ) {
+        let t0 = Instant::now();
+        let mut s = Supervisor::with_tasks(1, 2, GRACE, t0);
+        for c in s.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                s.forked(id, 100 + id as i32, t0);
+            }
+        }
+        s.reload_tasks();
+        let _ = s.poll(t0); // task worker 1 is asked to stop for the reload
+        let cmds = s.shutdown(t0);
+        assert!(!cmds.iter().any(|c| matches!(c, Command::Fork { .. })));
+        // It exits after shutdown began, leaving its queue; task worker 2 exits too, queue empty.
+        s.exited(101, ok(), false, t0);
+        s.exited(102, ok(), false, t0);
+        let queued = |id: usize| id == 1;
+        assert_eq!(
+            s.drain_forks(t0, queued),
+            vec![Command::Fork {
+                id: 1,
+                fire_start: false
+            }]
+        );
+        s.forked(1, 201, t0);
+        s.exited(201, ok(), false, t0);
+        // Once per slot: a drain worker that could not finish is not replaced again.
+        assert!(s.drain_forks(t0, queued).is_empty());
+        // Never after the deadline.
+        let mut late = Supervisor::with_tasks(1, 1, GRACE, t0);
+        for c in late.poll(t0) {
+            if let Command::Fork { id, .. } = c {
+                late.forked(id, 300 + id as i32, t0);
+            }
+        }
+        let _ = late.shutdown(t0);
+        late.exited(301, ok(), false, t0);
+        assert!(late.drain_forks(t0 + GRACE, |_| true).is_empty());
     }
 
     #[test]

@@ -457,8 +457,27 @@ async fn settle_tasks(
     let shutting_down = page
         .shutting_down
         .load(std::sync::atomic::Ordering::Relaxed);
+    let until = std::time::Instant::now() + limit;
     if task_worker && !shutting_down {
+        // The queue stays in the channel for the replacement, but what this worker already
+        // took out of it (stashed while a result was waiting for room, or half of a chunked
+        // task) runs here first: the channel no longer has it.
         reactor.inbox_hold.set(true);
+        reactor.wake_inbox();
+        while !reactor.inbox_settled() && std::time::Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        if !reactor.inbox_settled() {
+            log::log(
+                log::LOG_WARNING,
+                '*',
+                ctx.id,
+                &format!(
+                    "task worker #{} stops before running the tasks it had already received, after max_wait_time",
+                    ctx.id
+                ),
+            );
+        }
         return;
     }
     let settled = || {
@@ -468,7 +487,6 @@ async fn settle_tasks(
             sh.tasks.borrow().outstanding() == 0
         }
     };
-    let until = std::time::Instant::now() + limit;
     while !settled() && std::time::Instant::now() < until {
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }

@@ -6,8 +6,11 @@
 //!
 //! No task lost on the graceful paths: a task sits in its task worker's channel (owned by
 //! the manager, so it outlives a restarted task worker) until a task worker takes it whole;
-//! a task worker stopping for a reload or `task_max_request` finishes the task it runs and
-//! leaves the queue to its replacement; one stopping for shutdown runs its whole queue; and
+//! a task worker stopping for a reload or `task_max_request` finishes the task it runs, and
+//! what it already took out of the channel (the rest of a chunked task, frames it set aside
+//! while a result waited for room), and leaves the queue to its replacement; one stopping for
+//! shutdown runs its whole queue; if shutdown begins while a task worker is stopping for a
+//! reload, the manager forks one last task worker for that queue; and
 //! a sender that stops (reload, `max_request`, shutdown) first waits, up to `max_wait_time`,
 //! for the results of the tasks it sent, so they reach the process that asked.
 
