@@ -1,9 +1,8 @@
 --TEST--
-SWOOLE_PROCESS: what the master cannot do fails loudly at start(): dispatch_mode 6 and unknown modes, package_length_func, a negative reactor_num; extra ports, UDP, SWOOLE_SSL, open_proxy_protocol
+SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func, a negative reactor_num; extra ports, UDP, SWOOLE_SSL, open_proxy_protocol
 --FILE--
 <?php
 foreach ([
-    ['dispatch_mode' => 6],
     ['dispatch_mode' => 42],
     ['reactor_num' => -1],
     ['open_length_check' => true, 'package_length_func' => fn($d) => 4],
@@ -34,8 +33,7 @@ $s->on('Packet', function () {});
 try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "udp: ", $e->getMessage(), "\n"; }
 ?>
 --EXPECT--
-Swoole\Exception: dispatch_mode 6 (dispatch_func) is not supported yet by swoole-rs
-Swoole\Exception: option 'dispatch_mode' must be 1, 2, 3, 4, 5, 7, 8, 9 or 10, 42 given
+Swoole\Exception: option 'dispatch_mode' must be between 1 and 10, 42 given
 Swoole\Exception: option 'reactor_num' must be >= 0, -1 given
 Swoole\Exception: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
 extra port: extra ports (listen()/addlistener()): not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server

@@ -30,12 +30,56 @@ pub enum Mode {
     ConnLb,
     /// 9 (and 10): every packet to the worker with the fewest packets in flight.
     ReqLb,
+    /// 6: `dispatch_func`, a PHP callable asked for every Connect, packet and Close (on the
+    /// master's PHP thread: the reactor threads never call Zend; see [`func_decision`]).
+    Func,
+}
+
+/// The `$type` `dispatch_func` receives, Swoole's `SW_SERVER_EVENT_*` numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Receive = 0,
+    Close = 4,
+    Connect = 5,
+}
+
+/// Bytes of a packet `dispatch_func` sees as `$data` at most (Swoole passes what fits in
+/// one 8 KiB pipe buffer; the worker still gets the whole packet).
+pub const FUNC_DATA_MAX: usize = 8192;
+
+/// What the master does with one event after `dispatch_func` answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// To this worker.
+    Worker(usize),
+    /// The default worker: `$fd` modulo the worker count (`SWOOLE_DISPATCH_RESULT_USERFUNC_FALLBACK`,
+    /// and every answer that is not a worker id).
+    Default,
+    /// Drop this packet (`SWOOLE_DISPATCH_RESULT_DISCARD_PACKET`).
+    Discard,
+    /// Close the connection (`SWOOLE_DISPATCH_RESULT_CLOSE_CONNECTION`).
+    Close,
+}
+
+/// Turns `dispatch_func`'s answer (`None`: it threw or returned something that is not an
+/// int) into a decision, and whether the answer deserves a warning. -1 and -2 only make
+/// sense for a packet (and -2 for a Connect): a Close is always delivered, so exactly one
+/// onClose follows every onConnect.
+pub fn func_decision(answer: Option<i64>, n: usize, event: Event) -> (Decision, bool) {
+    match answer {
+        Some(w) if w >= 0 && (w as u64) < n as u64 => (Decision::Worker(w as usize), false),
+        Some(-1) if event == Event::Receive => (Decision::Discard, false),
+        Some(-2) if event != Event::Close => (Decision::Close, false),
+        Some(-3..=-1) => (Decision::Default, false),
+        _ => (Decision::Default, true),
+    }
 }
 
 impl Mode {
-    /// Parses `dispatch_mode`; 6 (`dispatch_func`) is refused by the caller before this.
+    /// Parses `dispatch_mode` (6 needs a `dispatch_func`, which the caller checks).
     pub fn from_option(v: i64) -> Result<Mode, String> {
         Ok(match v {
+            6 => Mode::Func,
             1 => Mode::RoundRobin,
             2 => Mode::Fd,
             3 => Mode::Idle,
@@ -46,7 +90,7 @@ impl Mode {
             9 | 10 => Mode::ReqLb,
             _ => {
                 return Err(format!(
-                    "option 'dispatch_mode' must be 1, 2, 3, 4, 5, 7, 8, 9 or 10, {v} given"
+                    "option 'dispatch_mode' must be between 1 and 10, {v} given"
                 ))
             }
         })
@@ -56,7 +100,7 @@ impl Mode {
     pub fn per_packet(self) -> bool {
         matches!(
             self,
-            Mode::RoundRobin | Mode::Idle | Mode::Stream | Mode::ReqLb
+            Mode::RoundRobin | Mode::Idle | Mode::Stream | Mode::ReqLb | Mode::Func
         )
     }
 
@@ -212,7 +256,7 @@ mod tests {
     fn options_parse_and_refuse_unknown_modes() {
         assert_eq!(Mode::from_option(2), Ok(Mode::Fd));
         assert_eq!(Mode::from_option(10), Ok(Mode::ReqLb));
-        assert!(Mode::from_option(6).is_err());
+        assert_eq!(Mode::from_option(6), Ok(Mode::Func));
         assert!(Mode::from_option(0).is_err());
         assert!(Mode::from_option(11).unwrap_err().contains("11 given"));
     }
@@ -230,9 +274,37 @@ mod tests {
             Mode::Stream,
             Mode::ConnLb,
             Mode::ReqLb,
+            Mode::Func,
         ] {
             assert!(m.sends_connection_events(false));
         }
+    }
+
+    #[test]
+    fn dispatch_func_answers_map_to_decisions() {
+        use Decision::*;
+        let d = |a, e| func_decision(a, 3, e);
+        for e in [Event::Connect, Event::Receive, Event::Close] {
+            assert_eq!(d(Some(0), e), (Worker(0), false));
+            assert_eq!(d(Some(2), e), (Worker(2), false));
+            // Out of range, not an int, or an exception: the default worker, with a warning.
+            assert_eq!(d(Some(3), e), (Default, true));
+            assert_eq!(d(Some(-4), e), (Default, true));
+            assert_eq!(d(Some(i64::MAX), e), (Default, true));
+            assert_eq!(d(Some(i64::MIN), e), (Default, true));
+            assert_eq!(d(None, e), (Default, true));
+            assert_eq!(d(Some(-3), e), (Default, false));
+        }
+        assert_eq!(d(Some(-1), Event::Receive), (Discard, false));
+        assert_eq!(d(Some(-2), Event::Receive), (Close, false));
+        assert_eq!(d(Some(-2), Event::Connect), (Close, false));
+        // A Connect is not "discarded", and a Close always reaches a worker.
+        assert_eq!(d(Some(-1), Event::Connect), (Default, false));
+        assert_eq!(d(Some(-1), Event::Close), (Default, false));
+        assert_eq!(d(Some(-2), Event::Close), (Default, false));
+        assert_eq!(Event::Receive as i64, 0);
+        assert_eq!(Event::Close as i64, 4);
+        assert_eq!(Event::Connect as i64, 5);
     }
 
     #[test]

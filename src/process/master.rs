@@ -27,13 +27,13 @@ use std::time::{Duration, Instant};
 
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, Interest};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::channel::{
     decode, encode, next_msg_id, Header, Kind, FLAG_CONT, FLAG_RESET, FLAG_RESUME, HEADER_LEN,
     MAX_PAYLOAD,
 };
-use super::dispatch::{self, Loads, Mode};
+use super::dispatch::{self, Decision, Event, Loads, Mode, FUNC_DATA_MAX};
 use super::log::{self, LOG_WARNING};
 use super::shm::{Owners, SharedStats, MAX_SLOTS};
 use super::signals::SignalGuard;
@@ -106,8 +106,95 @@ struct Queue {
     pending: AtomicUsize,
 }
 
+/// A question for `dispatch_func`, from a connection task to the master's PHP thread.
+struct Ask {
+    event: Event,
+    session: u64,
+    data: Vec<u8>,
+    reply: oneshot::Sender<Decision>,
+}
+
+/// `dispatch_func`'s queue: reactor threads push questions and await the answer (only that
+/// connection waits; the thread serves its others meanwhile); the PHP thread polls the
+/// eventfd, takes every question queued and answers them in order. The eventfd is written
+/// only when the queue was empty, so under load one wake-up serves a batch.
+struct Asks {
+    queue: Mutex<Vec<Ask>>,
+    efd: RawFd,
+}
+
+impl Asks {
+    fn new() -> io::Result<Asks> {
+        // SAFETY: eventfd(2) with constant flags.
+        let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if efd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Asks {
+            queue: Mutex::new(Vec::new()),
+            efd,
+        })
+    }
+
+    fn push(&self, a: Ask) {
+        let was_empty = match self.queue.lock() {
+            Ok(mut q) => {
+                q.push(a);
+                q.len() == 1
+            }
+            Err(_) => return,
+        };
+        if was_empty {
+            let one = 1u64;
+            // SAFETY: writing 8 bytes from a valid local to our own eventfd.
+            unsafe { libc::write(self.efd, (&one as *const u64).cast(), 8) };
+        }
+    }
+
+    /// Everything queued (the eventfd is reset first, so a push after this wakes again).
+    fn take(&self) -> Vec<Ask> {
+        let mut v = 0u64;
+        // SAFETY: reading 8 bytes into a valid local from our own non-blocking eventfd.
+        unsafe { libc::read(self.efd, (&mut v as *mut u64).cast(), 8) };
+        self.queue
+            .lock()
+            .map(|mut q| std::mem::take(&mut *q))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Asks {
+    fn drop(&mut self) {
+        // SAFETY: closing the eventfd we opened.
+        unsafe { libc::close(self.efd) };
+    }
+}
+
+/// How the master's PHP thread answers `dispatch_func` questions: `(event, fd, data)` to a
+/// decision, or None when PHP is stopping (a fatal error or `exit()` in the callable).
+pub type AnswerFn<'a> = dyn FnMut(Event, u64, &[u8]) -> Option<Decision> + 'a;
+
+/// Answers every queued question; false when the PHP side asked to stop.
+fn answer_all(asks: &Asks, answer: &mut AnswerFn<'_>) -> bool {
+    let mut go_on = true;
+    for a in asks.take() {
+        let d = if go_on {
+            answer(a.event, a.session, &a.data).unwrap_or_else(|| {
+                go_on = false;
+                Decision::Default
+            })
+        } else {
+            Decision::Default
+        };
+        let _ = a.reply.send(d);
+    }
+    go_on
+}
+
 struct Master {
     cfg: MasterConfig,
+    /// `dispatch_mode` 6 only.
+    asks: Option<Asks>,
     sessions: Mutex<HashMap<u64, Arc<Entry>>>,
     queues: Vec<Queue>,
     stop: watch::Receiver<bool>,
@@ -140,7 +227,9 @@ impl AsRawFd for Fd {
 /// reads every Close (exactly one onClose per session) before its WorkerStop. SIGUSR1 and
 /// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
 /// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
-pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
+/// With `dispatch_mode` 6 this thread (the PHP one) also answers `dispatch_func`'s questions
+/// through `answer`, until the reactor threads have ended.
+pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (end_tx, end_rx) = watch::channel(false);
     let mut receivers = Vec::new();
@@ -157,7 +246,13 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
     let reactor_num = cfg.reactor_num.max(1);
     let manager = cfg.manager_pid;
     let max_wait = cfg.max_wait;
+    let asks = if cfg.mode == Mode::Func {
+        Some(Asks::new()?)
+    } else {
+        None
+    };
     let m = Arc::new(Master {
+        asks,
         cfg,
         sessions: Mutex::new(HashMap::new()),
         queues,
@@ -214,10 +309,22 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
         threads.push(t);
     }
 
+    // Waits up to `timeout` for signals, answering dispatch_func meanwhile; false when the
+    // PHP side asked to stop.
+    let mut pump = |timeout: Duration| -> (Vec<i32>, bool) {
+        match &m.asks {
+            None => (signals.wait_blocking(timeout), true),
+            Some(asks) => {
+                let (sigs, _) = signals.wait_blocking_or(asks.efd, timeout);
+                (sigs, answer_all(asks, answer))
+            }
+        }
+    };
     let mut manager_gone = false;
     loop {
-        let mut stop = false;
-        for sig in signals.wait_blocking(Duration::from_millis(500)) {
+        let (sigs, go_on) = pump(Duration::from_millis(500));
+        let mut stop = !go_on;
+        for sig in sigs {
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
                 libc::SIGUSR1 | libc::SIGUSR2 => {
@@ -247,7 +354,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
     let _ = stop_tx.send(true);
     let deadline = Instant::now() + max_wait;
     while m.live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(2));
+        pump(Duration::from_millis(2));
     }
     while m
         .queues
@@ -255,7 +362,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard) -> io::Result<()> {
         .any(|q| q.pending.load(Ordering::Acquire) > 0)
         && Instant::now() < deadline
     {
-        std::thread::sleep(Duration::from_millis(2));
+        pump(Duration::from_millis(2));
     }
     if !manager_gone {
         // SAFETY: kill(2) with our child's pid.
@@ -420,8 +527,37 @@ impl Master {
         true
     }
 
-    /// One whole packet to the worker `dispatch_mode` picks.
-    async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> bool {
+    /// Asks `dispatch_func` (on the master's PHP thread) where an event goes.
+    async fn ask(&self, event: Event, session: u64, data: &[u8]) -> Decision {
+        let Some(asks) = &self.asks else {
+            return Decision::Default;
+        };
+        let (reply, answer) = oneshot::channel();
+        asks.push(Ask {
+            event,
+            session,
+            data: data[..data.len().min(FUNC_DATA_MAX)].to_vec(),
+            reply,
+        });
+        answer.await.unwrap_or(Decision::Default)
+    }
+
+    /// One whole packet to the worker `dispatch_mode` picks; Some when the connection must
+    /// end (the worker's queue is gone, or `dispatch_func` said -2).
+    async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> Option<End> {
+        if self.cfg.mode == Mode::Func {
+            let w = match self.ask(Event::Receive, id, data).await {
+                Decision::Worker(w) => w,
+                Decision::Default => e.home,
+                Decision::Discard => return None,
+                Decision::Close => return Some(End::Server),
+            };
+            self.cfg.loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
+            let ok = self
+                .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+                .await;
+            return (!ok).then_some(End::Peer);
+        }
         let loads = self.cfg.loads;
         let now_us = if self.cfg.mode.per_packet() {
             dispatch::monotonic_us()
@@ -437,8 +573,10 @@ impl Master {
             |w| loads.load(w, now_us),
         );
         loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
-        self.dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
-            .await
+        let ok = self
+            .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+            .await;
+        (!ok).then_some(End::Peer)
     }
 
     /// The worker that owns session `e` now (a bound uid moves it in mode 5).
@@ -530,9 +668,26 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     cfg.owners.publish(id, &ip, port, reactor, sock_fd, t);
     SharedStats::add(&cfg.stats.connections[MASTER_SLOT], 1);
     SharedStats::add(&cfg.stats.accept_count, 1);
+    // dispatch_func's -2 on Connect: the session never reaches a worker (no onConnect, so
+    // no onClose either).
+    let mut refused = false;
     if cfg.events {
-        m.dispatch(home, Master::header(Kind::Connect, 0, reactor, id), &[])
-            .await;
+        let w = if cfg.mode == Mode::Func {
+            match m.ask(Event::Connect, id, &[]).await {
+                Decision::Worker(w) => Some(w),
+                Decision::Close => None,
+                Decision::Default | Decision::Discard => Some(home),
+            }
+        } else {
+            Some(home)
+        };
+        match w {
+            Some(w) => {
+                m.dispatch(w, Master::header(Kind::Connect, 0, reactor, id), &[])
+                    .await;
+            }
+            None => refused = true,
+        }
     }
     let mut decoder = match cfg.framing {
         Framing::Raw => None,
@@ -545,6 +700,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let idle = cfg.heartbeat_idle;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
+        if refused {
+            break End::Server;
+        }
         if *stop.borrow() {
             break End::Server;
         }
@@ -583,8 +741,8 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     last_recv = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
-                    if !deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
-                        break End::Peer;
+                    if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
+                        break end;
                     }
                 }
             },
@@ -602,7 +760,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     if let Ok(mut sessions) = m.sessions.lock() {
         sessions.remove(&id);
     }
-    if cfg.events {
+    if cfg.events && !refused {
         // The details stay readable for the worker's onClose (until the slot is reused).
         cfg.owners.release(id, m.pid);
     } else {
@@ -611,9 +769,16 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     cfg.stats.connections[MASTER_SLOT].fetch_sub(1, Ordering::Relaxed);
     cfg.loads.connections[home % MAX_SLOTS].fetch_sub(1, Ordering::Relaxed);
     SharedStats::add(&cfg.stats.close_count, 1);
-    if cfg.events {
+    if cfg.events && !refused {
         let flags = if end == End::Server { FLAG_RESET } else { 0 };
-        let w = m.owner_worker(&entry);
+        let w = if cfg.mode == Mode::Func {
+            match m.ask(Event::Close, id, &[]).await {
+                Decision::Worker(w) => w,
+                _ => home,
+            }
+        } else {
+            m.owner_worker(&entry)
+        };
         m.dispatch(w, Master::header(Kind::Closed, flags, reactor, id), &[])
             .await;
     }
@@ -635,8 +800,8 @@ async fn flush_queued<S: AsyncWrite + Unpin>(
     }
 }
 
-/// Frames freshly read bytes and dispatches each whole packet; false on a framing error
-/// (logged as Swoole does; the connection is closed).
+/// Frames freshly read bytes and dispatches each whole packet; Some on a framing error
+/// (logged as Swoole does; the connection is closed) or when a packet ends the connection.
 #[allow(clippy::too_many_arguments)]
 async fn deliver(
     m: &Master,
@@ -647,7 +812,7 @@ async fn deliver(
     reactor: u16,
     ip: &str,
     port: u16,
-) -> bool {
+) -> Option<End> {
     let Some(d) = decoder else {
         return m.packet(e, id, reactor, data).await;
     };
@@ -655,11 +820,11 @@ async fn deliver(
     loop {
         match d.next_packet() {
             Ok(Some(p)) => {
-                if !m.packet(e, id, reactor, &p).await {
-                    return false;
+                if let Some(end) = m.packet(e, id, reactor, &p).await {
+                    return Some(end);
                 }
             }
-            Ok(None) => return true,
+            Ok(None) => return None,
             Err(err) => {
                 log::log(
                     LOG_WARNING,
@@ -667,7 +832,7 @@ async fn deliver(
                     reactor as i64,
                     &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
                 );
-                return false;
+                return Some(End::Peer);
             }
         }
     }

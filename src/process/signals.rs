@@ -113,6 +113,40 @@ impl SignalGuard {
         out
     }
 
+    /// Like [`wait_blocking`](Self::wait_blocking), but also wakes when `extra` is readable
+    /// (the PROCESS master's `dispatch_func` queue); returns the signals and whether `extra`
+    /// was readable. The signal pipe is only read when poll says it has something.
+    pub fn wait_blocking_or(&self, extra: RawFd, timeout: Duration) -> (Vec<i32>, bool) {
+        let mut pfds = [
+            libc::pollfd {
+                fd: self.read_fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: extra,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
+        // SAFETY: two valid pollfds.
+        unsafe { libc::poll(pfds.as_mut_ptr(), 2, ms) };
+        let mut out = Vec::new();
+        if pfds[0].revents != 0 {
+            let mut buf = [0u8; 64];
+            loop {
+                // SAFETY: reading into a valid local buffer from our own non-blocking pipe.
+                let n = unsafe { libc::read(self.read_fd, buf.as_mut_ptr().cast(), buf.len()) };
+                if n <= 0 {
+                    break;
+                }
+                out.extend(buf[..n as usize].iter().map(|b| *b as i32));
+            }
+        }
+        (out, pfds[1].revents != 0)
+    }
+
     /// In a freshly forked child: forget this guard without touching the parent's pipe
     /// contents. Restores the saved signal actions and closes the child's copies of the fds.
     /// The caller must never drop this guard in the child (it ends with `_exit`).

@@ -67,6 +67,16 @@ pub(super) fn parse(
             }
             continue;
         }
+        if key == "dispatch_func" && !value.is_null() && !value.is_callable() {
+            // As Swoole: a warning, and no dispatch_func.
+            let name = value
+                .str()
+                .map(str::to_string)
+                .or_else(|| value.long().map(|l| l.to_string()))
+                .unwrap_or_else(|| value.get_type().to_string());
+            warning(&format!("function '{name}' is not callable"));
+            continue;
+        }
         let v = opt_value(value);
         match st.apply(&key, &v) {
             Ok(Applied::Ok) => parsed.options.push((key, v)),

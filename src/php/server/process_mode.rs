@@ -20,12 +20,12 @@ use super::sink::{call_simple, PhpSink};
 use super::state::Shared;
 use crate::codec::Framing;
 use crate::net::EventSink;
-use crate::php::callback::{self, LoopCtl, Outcome};
+use crate::php::callback::{self, Cached, LoopCtl, Outcome};
 use crate::php::convert::{bytes_zval, long};
 use crate::php::errors::{self, warning};
 use crate::php::exception::swoole_exception;
 use crate::process::channel::{Header, Kind, FLAG_RESET};
-use crate::process::dispatch::{Loads, Mode};
+use crate::process::dispatch::{func_decision, Decision, Event, Loads, Mode};
 use crate::process::master::{self, MasterConfig};
 use crate::process::privileges::Identity;
 use crate::process::{self, Channel, PeerMsg, ServerPages, SharedStats, SignalGuard, MAX_SLOTS};
@@ -91,17 +91,22 @@ fn has_setting(sh: &Shared, key: &str) -> bool {
         .is_some_and(|a| a.get(key).is_some())
 }
 
+/// `dispatch_func`, when it is callable (`set()` warned otherwise).
+fn dispatch_func(sh: &Shared) -> Option<Zval> {
+    let setting = sh.setting.borrow();
+    let f = setting.as_ref()?.array()?.get("dispatch_func")?;
+    f.is_callable().then(|| f.shallow_clone())
+}
+
 /// What PROCESS mode reads beyond `Settings`: (dispatch mode, events on, reactor_num).
-fn process_options(sh: &Shared) -> PhpResult<(Mode, bool, usize)> {
+fn process_options(sh: &Shared, func: bool) -> PhpResult<(Mode, bool, usize)> {
     let bad = |m: String| swoole_exception(m, errors::INVALID_PARAMS);
-    if has_setting(sh, "dispatch_func") {
-        warning("dispatch_func is not supported yet by swoole-rs; dispatch_mode decides");
-    }
     let mode = match setting_int(sh, "dispatch_mode") {
+        // A dispatch_func decides whatever dispatch_mode says (Swoole switches to 6 too).
+        _ if func => Mode::Func,
         Some(6) => {
-            return Err(bad(
-                "dispatch_mode 6 (dispatch_func) is not supported yet by swoole-rs".into(),
-            ))
+            warning("dispatch_mode 6 needs a callable dispatch_func; dispatching by fd (dispatch_mode 2)");
+            Mode::Fd
         }
         Some(v) => Mode::from_option(v).map_err(bad)?,
         None => Mode::Fd,
@@ -172,7 +177,8 @@ pub(super) fn run(
             errors::INVALID_PARAMS,
         ));
     }
-    let (mode, events, reactor_num) = process_options(&sh)?;
+    let func = dispatch_func(&sh);
+    let (mode, events, reactor_num) = process_options(&sh, func.is_some())?;
     if !has_setting(&sh, "worker_num") {
         // As Swoole: PROCESS mode defaults to one worker per CPU.
         sh.settings.borrow_mut().worker_num = crate::options::cpu_count();
@@ -181,6 +187,7 @@ pub(super) fn run(
     let n = settings.worker_num.max(1) as usize;
     // As Swoole: never more reactor threads than workers.
     let reactor_num = reactor_num.min(n);
+    let func = func.map(Cached::new);
     let tw = settings.task.worker_num as usize;
     let users = sh.user_processes.borrow().len();
     if n + tw + users >= master::MASTER_SLOT {
@@ -269,7 +276,12 @@ pub(super) fn run(
             manager_pid: pid,
             heartbeat_idle: settings.heartbeat().map(|(_, idle)| idle),
         };
-        master::run(cfg, &signals)
+        let mut answer = |event: Event, fd: u64, data: &[u8]| {
+            func.as_ref().map_or(Some(Decision::Default), |f| {
+                ask_dispatch_func(f, &server, n, event, fd, data)
+            })
+        };
+        master::run(cfg, &signals, &mut answer)
     };
     drop(signals);
     sh.clear_running(peers);
@@ -289,6 +301,62 @@ pub(super) fn run(
             fatal_in: None,
         },
     )
+}
+
+/// One `dispatch_func($server, $fd, $type, $data)` call on the master's PHP thread; None when
+/// PHP is stopping (a fatal error or `exit()` there). What is not a worker id warns, naming
+/// the fd and what came back, and the event goes to the default worker (fd modulo
+/// `worker_num`).
+fn ask_dispatch_func(
+    f: &Cached,
+    server: &Zval,
+    n: usize,
+    event: Event,
+    fd: u64,
+    data: &[u8],
+) -> Option<Decision> {
+    let mut args = [
+        server.shallow_clone(),
+        long(fd as i64),
+        long(event as i64),
+        bytes_zval(data),
+    ];
+    let (answer, what) = match f.call(&mut args, &|| format!("dispatch_func (fd {fd})")) {
+        Outcome::Returned(z) => match worker_id_of(&z) {
+            Some(w) => (Some(w), format!("returned {w}")),
+            None => (
+                None,
+                format!("returned {}", z.get_type().to_string().to_lowercase()),
+            ),
+        },
+        Outcome::Threw => (None, "threw".to_string()),
+        Outcome::Stopping => return None,
+    };
+    let (d, warn) = func_decision(answer, n, event);
+    if warn {
+        let why = if answer.is_some() || what != "threw" {
+            format!(", not a worker id (0 to {}) nor -1, -2 or -3", n - 1)
+        } else {
+            String::new()
+        };
+        warning(&format!(
+            "dispatch_func {what} for fd {fd}{why}; dispatching to worker {} (fd modulo worker_num)",
+            fd % n as u64
+        ));
+    }
+    Some(d)
+}
+
+/// dispatch_func's answer as a worker id: an int, or a float or numeric string holding one
+/// (PHP's weak int conversion); anything else (null, bool, array, object) is not one.
+fn worker_id_of(z: &Zval) -> Option<i64> {
+    if let Some(l) = z.long() {
+        return Some(l);
+    }
+    if let Some(d) = z.double() {
+        return (d.fract() == 0.0 && d.abs() < 9.0e15).then_some(d as i64);
+    }
+    z.str().and_then(|s| s.trim().parse().ok())
 }
 
 extern "C" {
