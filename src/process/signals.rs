@@ -100,6 +100,11 @@ impl SignalGuard {
         let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
         // SAFETY: one valid pollfd.
         unsafe { libc::poll(&mut pfd, 1, ms) };
+        self.drain()
+    }
+
+    /// The signals waiting in the pipe, without blocking.
+    fn drain(&self) -> Vec<i32> {
         let mut out = Vec::new();
         let mut buf = [0u8; 64];
         loop {
@@ -132,18 +137,11 @@ impl SignalGuard {
         let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
         // SAFETY: two valid pollfds.
         unsafe { libc::poll(pfds.as_mut_ptr(), 2, ms) };
-        let mut out = Vec::new();
-        if pfds[0].revents != 0 {
-            let mut buf = [0u8; 64];
-            loop {
-                // SAFETY: reading into a valid local buffer from our own non-blocking pipe.
-                let n = unsafe { libc::read(self.read_fd, buf.as_mut_ptr().cast(), buf.len()) };
-                if n <= 0 {
-                    break;
-                }
-                out.extend(buf[..n as usize].iter().map(|b| *b as i32));
-            }
-        }
+        let out = if pfds[0].revents != 0 {
+            self.drain()
+        } else {
+            Vec::new()
+        };
         (out, pfds[1].revents != 0)
     }
 
