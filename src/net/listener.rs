@@ -63,6 +63,12 @@ impl Listener {
         hold_back: impl Fn() -> bool,
     ) -> io::Result<(Stream, String, u16)> {
         let mut held_since: Option<Instant> = None;
+        // Set once this worker cleared the listener's readiness without accepting: the
+        // connection that woke it may still be queued, and no new edge will say so (tokio's
+        // registration is edge-triggered). Waiting for readiness after that stranded queued
+        // connections until the next one arrived, whenever every worker had let the same
+        // wake-up pass and stopped holding back by the time its hold-back ended.
+        let mut maybe_queued = false;
         loop {
             let freely = self
                 .accept_freely_until
@@ -77,6 +83,7 @@ impl Listener {
                     // end of the hold-back period.
                     guard.clear_ready();
                     drop(guard);
+                    maybe_queued = true;
                     let _ = tokio::time::timeout(left, self.fd.readable()).await;
                     continue;
                 }
@@ -89,9 +96,16 @@ impl Listener {
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                         held_since = None;
+                        maybe_queued = false;
                         continue;
                     }
                     Err(e) => return Err(e),
+                }
+            }
+            if std::mem::take(&mut maybe_queued) {
+                match self.accept_now(nodelay) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    other => return other,
                 }
             }
             let mut guard = self.fd.readable().await?;
@@ -202,4 +216,59 @@ pub fn bind_unix_dgram(path: &str) -> io::Result<(Socket, i64)> {
 pub fn listen(socket: &Socket, backlog: i32) -> io::Result<()> {
     socket.listen(backlog)?;
     socket.set_nonblocking(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// Regression (issue 9, churn with two workers): a worker let a wake-up pass while above
+    /// its share, then was no longer above when its hold-back ended, and waited for a new
+    /// edge that never came: the queued connection waited for the next one to arrive.
+    #[test]
+    fn a_connection_let_pass_is_still_accepted_once_the_worker_stops_holding_back() {
+        runtime().block_on(async {
+            let (socket, port) = bind_tcp("127.0.0.1", 0, false).unwrap();
+            listen(&socket, 16).unwrap();
+            let listener = Listener::from_socket(socket, false).unwrap();
+            let _client = std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap();
+            let calls = Cell::new(0);
+            // Above its share for the first look only: it lets the wake-up pass once.
+            let hold_back = || {
+                calls.set(calls.get() + 1);
+                calls.get() == 1
+            };
+            let accepted =
+                tokio::time::timeout(Duration::from_secs(2), listener.accept(true, hold_back))
+                    .await;
+            assert!(
+                matches!(accepted, Ok(Ok(_))),
+                "the queued connection was stranded"
+            );
+        });
+    }
+
+    /// A worker that keeps holding back still takes the connection after [`HOLD_BACK`] when
+    /// nobody else did.
+    #[test]
+    fn a_held_back_connection_nobody_takes_is_accepted_after_the_hold_back() {
+        runtime().block_on(async {
+            let (socket, port) = bind_tcp("127.0.0.1", 0, false).unwrap();
+            listen(&socket, 16).unwrap();
+            let listener = Listener::from_socket(socket, false).unwrap();
+            let _client = std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap();
+            let t = Instant::now();
+            let accepted =
+                tokio::time::timeout(Duration::from_secs(2), listener.accept(true, || true)).await;
+            assert!(matches!(accepted, Ok(Ok(_))));
+            assert!(t.elapsed() >= HOLD_BACK);
+        });
+    }
 }
