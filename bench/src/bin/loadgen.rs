@@ -59,13 +59,37 @@ struct Args {
     /// First source address is 127.0.0.(2 + source_base): a fresh range per run avoids the
     /// previous run's TIME_WAIT ports.
     source_base: u32,
+    /// Write every request's send time (unix seconds) and latency (µs) here, one per line:
+    /// lets a caller take the percentiles of a time window (a canary during a flood).
+    samples: Option<String>,
+}
+
+/// Whether `--samples` was given (read by every Stats::new).
+static SAMPLES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// One clock reading pair, so that Instants can be written as unix times.
+static EPOCH: std::sync::OnceLock<(Instant, f64)> = std::sync::OnceLock::new();
+
+fn unix(t: Instant) -> f64 {
+    let (i0, u0) = *EPOCH.get_or_init(|| {
+        let u = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        (Instant::now(), u)
+    });
+    if t >= i0 {
+        u0 + t.duration_since(i0).as_secs_f64()
+    } else {
+        u0 - i0.duration_since(t).as_secs_f64()
+    }
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: loadgen <pingpong|pipeline|churn|idle|flood|udp> --port P [--host 127.0.0.1] \
          [--conns C] [--size S] [--duration SECS] [--depth P] [--rate R] [--warmup SECS] \
-         [--hold SECS] [--max-requests N] [--connect-concurrency N] [--sources K] [--source-base B]"
+         [--hold SECS] [--max-requests N] [--connect-concurrency N] [--sources K] [--source-base B] [--samples FILE]"
     );
     std::process::exit(2)
 }
@@ -105,6 +129,7 @@ fn parse_args() -> Args {
         connect_concurrency: if mode == "flood" { 1000 } else { 256 },
         sources: 0,
         source_base: 0,
+        samples: None,
     };
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_else(|| usage());
@@ -122,6 +147,7 @@ fn parse_args() -> Args {
             "--connect-concurrency" => a.connect_concurrency = num(&k, &v),
             "--sources" => a.sources = num::<u32>(&k, &v).min(250),
             "--source-base" => a.source_base = num::<u32>(&k, &v).min(250),
+            "--samples" => a.samples = Some(v.clone()),
             _ => usage(),
         }
     }
@@ -155,6 +181,8 @@ struct Stats {
     /// The measurement window.
     start: Instant,
     end: Instant,
+    /// (sent, latency) of every request, when `--samples` asks for them.
+    samples: Option<Vec<(Instant, u64)>>,
 }
 
 impl Stats {
@@ -167,12 +195,16 @@ impl Stats {
             answered: 0,
             start,
             end,
+            samples: SAMPLES.load(std::sync::atomic::Ordering::Relaxed).then(Vec::new),
         }
     }
 
     /// Records one completed request that was sent (or scheduled) at `sent`.
     fn complete(&mut self, sent: Instant, now: Instant) {
         self.all_requests += 1;
+        if let Some(v) = self.samples.as_mut() {
+            v.push((sent, now.duration_since(sent).as_nanos() as u64 / 1000));
+        }
         if sent >= self.start && now < self.end {
             self.requests += 1;
             let ns = now.duration_since(sent).as_nanos().clamp(1, 120_000_000_000) as u64;
@@ -743,6 +775,8 @@ async fn run_flood(a: &Args, addr: &str) -> (Shared, f64) {
 
 fn main() {
     let a = parse_args();
+    unix(Instant::now());
+    SAMPLES.store(a.samples.is_some(), std::sync::atomic::Ordering::Relaxed);
     let addr = format!("{}:{}", a.host, a.port);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -760,6 +794,12 @@ fn main() {
         }
     });
     let st = stats.borrow();
+    if let (Some(path), Some(v)) = (&a.samples, &st.samples) {
+        let text: String = v.iter().map(|(t, us)| format!("{:.6} {us}\n", unix(*t))).collect();
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("loadgen: cannot write {path}: {e}");
+        }
+    }
     let q = |p: f64| {
         if st.hist.is_empty() {
             0.0
@@ -787,7 +827,7 @@ fn main() {
     println!(
         "{{\"mode\":\"{}\",\"conns\":{},\"size\":{},\"depth\":{},\"rate\":{},\"requests\":{},\
          \"all_requests\":{},\"duration\":{:.3},\"rps\":{:.1},\"p50_us\":{:.1},\"p99_us\":{:.1},\
-         \"p999_us\":{:.1},\"max_us\":{:.1},\"errors\":{},\"answered\":{}}}",
+         \"p999_us\":{:.1},\"max_us\":{:.1},\"errors\":{},\"answered\":{},\"start_unix\":{:.6}}}",
         a.mode,
         a.conns,
         a.size,
@@ -806,7 +846,8 @@ fn main() {
             st.hist.max() as f64 / 1000.0
         },
         st.errors,
-        answered
+        answered,
+        unix(st.start)
     );
 }
 
