@@ -338,7 +338,7 @@ fn raise_nofile() -> u64 {
         r.rlim_cur = r.rlim_max;
         libc::setrlimit(libc::RLIMIT_NOFILE, &r);
         libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
-        r.rlim_cur as u64
+        r.rlim_cur
     }
 }
 
@@ -382,7 +382,7 @@ async fn conn_loop(
             err(&stats);
             return;
         }
-        inflight.extend(std::iter::repeat(now).take(k));
+        inflight.extend(std::iter::repeat_n(now, k));
     }
     let deadline = tokio::time::Instant::from_std(end);
     loop {
@@ -426,7 +426,7 @@ async fn conn_loop(
                             return;
                         }
                         let now = Instant::now();
-                        inflight.extend(std::iter::repeat(now).take(k));
+                        inflight.extend(std::iter::repeat_n(now, k));
                     }
                 }
             }
@@ -589,12 +589,13 @@ async fn churn_loop(addr: String, stats: Shared, size: usize, budget: Rc<RefCell
         match ok {
             Ok(()) => stats.borrow_mut().complete(t0, Instant::now()),
             Err(e) => {
-                let mut st = stats.borrow_mut();
-                if st.errors == 0 {
-                    eprintln!("loadgen: churn error: {e}");
+                {
+                    let mut st = stats.borrow_mut();
+                    if st.errors == 0 {
+                        eprintln!("loadgen: churn error: {e}");
+                    }
+                    st.errors += 1;
                 }
-                st.errors += 1;
-                drop(st);
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
