@@ -231,6 +231,9 @@ impl BufRing {
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
+        // A forked child gets no copy of the page the kernel reads (it never uses it).
+        // SAFETY: our own mapping, whole.
+        unsafe { libc::madvise(p, ring_len, libc::MADV_DONTFORK) };
         let mut r = BufRing {
             ring: p.cast(),
             ring_len,
@@ -244,6 +247,18 @@ impl BufRing {
         }
         r.publish();
         Ok(r)
+    }
+
+    /// Stands in for a ring that was leaked (null: Drop unmaps nothing).
+    fn empty() -> BufRing {
+        BufRing {
+            ring: std::ptr::null_mut(),
+            ring_len: 0,
+            mem: Box::new([]),
+            size: 0,
+            entries: 0,
+            tail: 0,
+        }
     }
 
     pub fn ring_addr(&self) -> u64 {
@@ -302,6 +317,9 @@ impl BufRing {
 
 impl Drop for BufRing {
     fn drop(&mut self) {
+        if self.ring.is_null() {
+            return;
+        }
         // SAFETY: our own mapping, unregistered (or the ring gone) by now.
         unsafe { libc::munmap(self.ring.cast(), self.ring_len) };
     }
@@ -378,12 +396,22 @@ struct Op {
 
 /// One worker's ring.
 pub struct Driver {
+    /// The [`FORK_GEN`] it was made in: in a forked child every method does nothing.
+    gen: u32,
     ring: RefCell<IoUring>,
     ops: RefCell<OpTable<Op>>,
     bufs: RefCell<BufRing>,
     unsubmitted: Cell<u32>,
     /// Submit and wait failures are reported once.
     failed: Cell<bool>,
+}
+
+/// Bumped in every child of a `fork()` (pthread_atfork): a driver created under another
+/// generation belongs to the parent, whose ring the child shares and must never touch.
+static FORK_GEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+extern "C" fn forked_child() {
+    FORK_GEN.fetch_add(1, Ordering::Relaxed);
 }
 
 thread_local! {
@@ -399,9 +427,9 @@ pub fn on_park() {
     });
 }
 
-/// This thread's driver, if the io_uring backend runs here.
+/// This thread's driver, if the io_uring backend runs here (never a parent's, after fork).
 pub fn current() -> Option<Rc<Driver>> {
-    CURRENT.with(|c| c.borrow().clone())
+    CURRENT.with(|c| c.borrow().clone().filter(|d| d.ours()))
 }
 
 /// Installs (or removes, with None) this thread's driver.
@@ -411,6 +439,11 @@ pub fn set_current(d: Option<Rc<Driver>>) -> Option<Rc<Driver>> {
 
 impl Driver {
     pub fn new() -> io::Result<Rc<Driver>> {
+        static ATFORK: std::sync::Once = std::sync::Once::new();
+        // SAFETY: the handler only bumps an atomic (async-signal-safe).
+        ATFORK.call_once(|| unsafe {
+            libc::pthread_atfork(None, None, Some(forked_child));
+        });
         let ring = IoUring::builder()
             .setup_cqsize(RING_ENTRIES * 2)
             .build(RING_ENTRIES)?;
@@ -425,6 +458,7 @@ impl Driver {
             )?;
         }
         Ok(Rc::new(Driver {
+            gen: FORK_GEN.load(Ordering::Relaxed),
             ring: RefCell::new(ring),
             ops: RefCell::new(OpTable::default()),
             bufs: RefCell::new(bufs),
@@ -433,11 +467,19 @@ impl Driver {
         }))
     }
 
+    /// Made in this process (not inherited through a fork).
+    fn ours(&self) -> bool {
+        FORK_GEN.load(Ordering::Relaxed) == self.gen
+    }
+
     pub fn ring_fd(&self) -> RawFd {
         self.ring.borrow().as_raw_fd()
     }
 
     fn push(&self, sqe: squeue::Entry) {
+        if !self.ours() {
+            return;
+        }
         let mut ring = self.ring.borrow_mut();
         loop {
             // SAFETY: every buffer an SQE names is owned by the op table or the buffer
@@ -460,7 +502,7 @@ impl Driver {
 
     /// One `io_uring_enter` for everything queued since the last one.
     pub fn submit(&self) {
-        if self.unsubmitted.get() == 0 {
+        if self.unsubmitted.get() == 0 || !self.ours() {
             return;
         }
         match self.ring.borrow().submit() {
@@ -490,6 +532,9 @@ impl Driver {
     /// Handles every completion waiting in the ring; returns how many.
     pub fn drain(&self) -> usize {
         let mut seen = 0;
+        if !self.ours() {
+            return 0;
+        }
         loop {
             let batch: Vec<(u64, i32, u32)> = {
                 let mut ring = self.ring.borrow_mut();
@@ -597,6 +642,9 @@ impl Driver {
     /// Waits (blocking, no event loop) until `done()` or `limit` passes; completions are
     /// handled meanwhile. `sendwait()` uses it. False on timeout.
     pub fn wait_until(&self, done: &dyn Fn() -> bool, limit: Duration) -> bool {
+        if !self.ours() {
+            return false;
+        }
         let deadline = Instant::now() + limit;
         loop {
             self.drain();
@@ -644,6 +692,9 @@ impl Driver {
     /// Worker exit: cancels every op and waits (bounded) for the kernel to release their
     /// buffers; whatever it still holds is leaked, never freed.
     pub fn shutdown(&self) {
+        if !self.ours() {
+            return;
+        }
         let targets: Vec<u32> = {
             let ops = self.ops.borrow();
             (0..ops.slots.len() as u32)
@@ -666,17 +717,7 @@ impl Driver {
         if !done {
             self.ops.borrow_mut().leak();
             // The kernel may still write into receive buffers: keep them forever.
-            let bufs = std::mem::replace(
-                &mut *self.bufs.borrow_mut(),
-                BufRing {
-                    ring: std::ptr::null_mut(),
-                    ring_len: 0,
-                    mem: Box::new([]),
-                    size: 0,
-                    entries: 0,
-                    tail: 0,
-                },
-            );
+            let bufs = std::mem::replace(&mut *self.bufs.borrow_mut(), BufRing::empty());
             std::mem::forget(bufs);
         }
     }
@@ -684,6 +725,14 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if !self.ours() {
+            // A forked child's copy: the parent's kernel ops may still use these buffers
+            // (the mapping is shared with the ring); leave everything as it is.
+            std::mem::forget(std::mem::take(self.ops.get_mut()));
+            let bufs = std::mem::replace(self.bufs.get_mut(), BufRing::empty());
+            std::mem::forget(bufs);
+            return;
+        }
         if !self.ops.get_mut().is_empty() && !self.bufs.get_mut().ring.is_null() {
             self.shutdown();
         }
