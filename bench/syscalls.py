@@ -9,7 +9,7 @@ import argparse, json, os, re, signal, socket, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 SO = os.environ.get("SWOOLE_RS_SO", os.path.join(ROOT, "..", "target", "release", "libswoole.so"))
-LOADGEN = os.path.join(ROOT, "target", "release", "loadgen")
+LOADGEN = os.environ.get("LOADGEN", os.path.join(ROOT, "target", "release", "loadgen"))
 
 
 def free_port():
@@ -21,6 +21,11 @@ def servers(port):
         "tokio": [os.path.join(ROOT, "target", "release", "echo_tokio"), "--port", str(port)],
         "php": ["php", "-n", os.path.join(ROOT, "php", "stream_select_server.php"), str(port)],
         "swoole-rs": ["php", "-n", "-d", f"extension={SO}", os.path.join(ROOT, "php", "tutorial_server.php"), str(port)],
+        # The same server on each reactor backend (reactor_type's default, see README).
+        "swoole-rs io_uring": ["env", "SWOOLE_RS_REACTOR_TYPE=io_uring", "php", "-n", "-d", f"extension={SO}",
+                               os.path.join(ROOT, "php", "tutorial_server.php"), str(port)],
+        "swoole-rs epoll": ["env", "SWOOLE_RS_REACTOR_TYPE=epoll", "php", "-n", "-d", f"extension={SO}",
+                            os.path.join(ROOT, "php", "tutorial_server.php"), str(port)],
     }
 
 
@@ -39,10 +44,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=3)
     ap.add_argument("--conns", type=int, default=100)
     ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--servers", default="", help="comma-separated names (default: all)")
     a = ap.parse_args()
     print(f"| server | requests | syscalls/request | per request: top calls |")
     print(f"|---|---:|---:|---|")
     for name, cmd in servers(0).items():
+        if a.servers and name not in a.servers.split(","):
+            continue
         port = free_port()
         cmd = servers(port)[name]
         srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -103,8 +103,16 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         let built = std::ffi::CString::new(env!("SWOOLE_RS_PHP_VERSION")).unwrap_or_default();
         info_row(c"built for PHP", &built);
         // What this build can do, so operators can tell from `php --ri swoole`.
-        info_row(c"reactor", c"epoll (tokio)");
-        info_row(c"io_uring", c"no");
+        info_row(
+            c"reactor",
+            c"epoll (tokio), io_uring (plain TCP / unix stream, BASE mode)",
+        );
+        info_row(
+            c"reactor_type default",
+            c"auto (SWOOLE_RS_REACTOR_TYPE overrides)",
+        );
+        let uring = std::ffi::CString::new(net::uring::availability()).unwrap_or_default();
+        info_row(c"io_uring", &uring);
         info_row(c"TLS (SWOOLE_SSL)", c"rustls (ring)");
         info_row(
             c"features",

@@ -100,6 +100,9 @@ pub struct Settings {
     pub open_proxy_protocol: bool,
     /// Seconds a new connection has to deliver its PROXY header.
     pub proxy_protocol_timeout: f64,
+    /// `reactor_type` (ours): None until set, then `SWOOLE_RS_REACTOR_TYPE` or `auto`
+    /// decides (see [`Settings::reactor_type`]).
+    pub reactor_type: Option<ReactorType>,
     /// The task_* options.
     pub task: TaskSettings,
     /// The ssl_* options (used when the listener was created with `SWOOLE_SSL`).
@@ -172,7 +175,37 @@ impl Default for Settings {
             open_cpu_affinity: false,
             open_proxy_protocol: false,
             proxy_protocol_timeout: 5.0,
+            reactor_type: None,
         }
+    }
+}
+
+/// `reactor_type`: which backend serves connections (see `net::uring`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReactorType {
+    /// io_uring if the kernel allows it, epoll otherwise.
+    Auto,
+    IoUring,
+    Epoll,
+}
+
+impl ReactorType {
+    pub fn parse(s: &str) -> Option<ReactorType> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Some(ReactorType::Auto),
+            "io_uring" | "iouring" | "uring" => Some(ReactorType::IoUring),
+            "epoll" => Some(ReactorType::Epoll),
+            _ => None,
+        }
+    }
+}
+
+/// The default when `set()` names no `reactor_type`: `SWOOLE_RS_REACTOR_TYPE` (how the
+/// test suite forces a backend), else `auto`. Err carries a bad variable's value.
+pub fn default_reactor_type(env: Option<&str>) -> Result<ReactorType, String> {
+    match env.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(ReactorType::Auto),
+        Some(v) => ReactorType::parse(v).ok_or_else(|| v.to_string()),
     }
 }
 
@@ -465,6 +498,20 @@ impl Settings {
                 self.buffer_output_size = parse_size(key, v)?.max(1)
             }
             "enable_delay_receive" => self.enable_delay_receive = boolean(key, v)?,
+            "reactor_type" => match v {
+                OptValue::Str(raw) => {
+                    let name = String::from_utf8_lossy(raw);
+                    match ReactorType::parse(&name) {
+                        Some(t) => self.reactor_type = Some(t),
+                        None => {
+                            return Err(format!(
+                                "option 'reactor_type' must be 'auto', 'io_uring' or 'epoll', \"{name}\" given"
+                            ))
+                        }
+                    }
+                }
+                _ => return Err(type_error(key, "string", v)),
+            },
             "open_tcp_keepalive" => self.open_tcp_keepalive = boolean(key, v)?,
             "tcp_keepidle" => self.tcp_keepidle = small_int(key, v)?,
             "tcp_keepinterval" => self.tcp_keepinterval = small_int(key, v)?,
@@ -806,5 +853,29 @@ mod tests {
             .apply("proxy_protocol_timeout", &OptValue::Int(-1))
             .is_err());
         assert_eq!(st.proxy_protocol_timeout, 0.25);
+    }
+
+    #[test]
+    fn reactor_type_option() {
+        let mut st = Settings::default();
+        assert_eq!(st.reactor_type, None);
+        st.apply("reactor_type", &s("io_uring")).unwrap();
+        assert_eq!(st.reactor_type, Some(ReactorType::IoUring));
+        st.apply("reactor_type", &s("EPOLL")).unwrap();
+        assert_eq!(st.reactor_type, Some(ReactorType::Epoll));
+        st.apply("reactor_type", &s("auto")).unwrap();
+        assert_eq!(st.reactor_type, Some(ReactorType::Auto));
+        let bad = st.apply("reactor_type", &s("kqueue")).unwrap_err();
+        assert!(bad.contains("'auto', 'io_uring' or 'epoll'"), "{bad}");
+        assert!(bad.contains("\"kqueue\""), "{bad}");
+        assert!(st
+            .apply("reactor_type", &OptValue::Int(1))
+            .unwrap_err()
+            .contains(" expects "));
+        assert_eq!(st.reactor_type, Some(ReactorType::Auto));
+        assert_eq!(default_reactor_type(None), Ok(ReactorType::Auto));
+        assert_eq!(default_reactor_type(Some("")), Ok(ReactorType::Auto));
+        assert_eq!(default_reactor_type(Some("epoll")), Ok(ReactorType::Epoll));
+        assert_eq!(default_reactor_type(Some("x")), Err("x".to_string()));
     }
 }

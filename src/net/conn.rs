@@ -18,6 +18,8 @@ pub enum Stream {
     /// A TCP connection after its TLS handshake (boxed: rustls' state is large). Reads and
     /// writes go through rustls; nothing may write to the raw socket behind its back.
     Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+    /// A plain TCP or unix stream connection served by the io_uring backend.
+    Uring(super::uring::UringStream),
 }
 
 impl Stream {
@@ -30,6 +32,11 @@ impl Stream {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(&mut **s).poll_read(cx, buf),
+            Stream::Uring(s) => {
+                let n = std::task::ready!(s.poll_read(cx, buf.initialize_unfilled()))?;
+                buf.advance(n);
+                Poll::Ready(Ok(()))
+            }
         }
     }
     pub(super) fn poll_write(
@@ -41,6 +48,7 @@ impl Stream {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(&mut **s).poll_write(cx, buf),
+            Stream::Uring(s) => s.poll_write(cx, buf),
         }
     }
     /// Registers interest in writability (for sendfile(2), which bypasses `poll_write`).
@@ -49,6 +57,7 @@ impl Stream {
             Stream::Tcp(s) => s.poll_write_ready(cx),
             Stream::Unix(s) => s.poll_write_ready(cx),
             Stream::Tls(s) => s.get_ref().0.poll_write_ready(cx),
+            Stream::Uring(s) => s.poll_write_ready(cx),
         }
     }
     /// Runs a non-blocking write done outside tokio (sendfile(2)); a WouldBlock clears
@@ -58,6 +67,7 @@ impl Stream {
             Stream::Tcp(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
             Stream::Unix(s) => s.try_io(tokio::io::Interest::WRITABLE, f),
             Stream::Tls(s) => s.get_ref().0.try_io(tokio::io::Interest::WRITABLE, f),
+            Stream::Uring(s) => s.try_write_io(f),
         }
     }
     pub(super) fn raw_fd(&self) -> RawFd {
@@ -65,6 +75,37 @@ impl Stream {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
             Stream::Tls(s) => s.get_ref().0.as_raw_fd(),
+            Stream::Uring(s) => s.raw_fd(),
+        }
+    }
+
+    /// Moves a plain TCP or unix stream to the io_uring backend (tokio lets go of the fd);
+    /// anything else stays as it is. None if tokio could not deregister the socket (the
+    /// connection is lost, as when accept fails).
+    pub(super) fn into_uring(self, driver: &std::rc::Rc<super::uring::Driver>) -> Option<Stream> {
+        let fd: std::os::fd::OwnedFd = match self {
+            Stream::Tcp(s) => s.into_std().ok()?.into(),
+            Stream::Unix(s) => s.into_std().ok()?.into(),
+            other => return Some(other),
+        };
+        Some(Stream::Uring(super::uring::UringStream::new(
+            driver.clone(),
+            fd,
+        )))
+    }
+
+    /// The ring state a `Conn` shares with this stream (io_uring backend only).
+    pub(super) fn uring_io(&self) -> Option<std::rc::Rc<super::uring::ConnIo>> {
+        match self {
+            Stream::Uring(s) => Some(s.io().clone()),
+            _ => None,
+        }
+    }
+
+    /// Before the task waits: completions of the ring wake this waker.
+    pub(super) fn register(&self, cx: &Context<'_>) {
+        if let Stream::Uring(s) = self {
+            s.io().register(cx);
         }
     }
 
@@ -193,6 +234,9 @@ pub struct Conn {
     pub(super) reset: Cell<bool>,
     pub(super) paused: Cell<bool>,
     pub(super) waker: RefCell<Option<Waker>>,
+    /// io_uring backend: the ring state shared with the task's stream (`send()` starts a
+    /// `Send` through it instead of writing the fd; one in flight counts as output).
+    pub(super) ring: Option<std::rc::Rc<super::uring::ConnIo>>,
 }
 
 impl Conn {
@@ -207,7 +251,9 @@ impl Conn {
         self.closing.get().then(|| self.close_reason.get())
     }
     pub(super) fn has_output(&self) -> bool {
-        self.out_bytes.get() > 0 || self.out_files.get() > 0
+        self.out_bytes.get() > 0
+            || self.out_files.get() > 0
+            || self.ring.as_ref().is_some_and(|r| r.sending())
     }
     pub(super) fn wake(&self) {
         if let Some(w) = self.waker.borrow().as_ref() {

@@ -18,6 +18,8 @@
 //! - [`tls`]: `ssl_*` options → rustls config (certificates, cipher strings, client
 //!   verification, SNI), the per-listener acceptor that `reload()` swaps.
 //! - [`session`]: the session table (ids never reused, ordered for `getClientList()`).
+//! - [`uring`]: the io_uring backend (`reactor_type`): a ring per worker beside tokio,
+//!   serving plain TCP and unix stream connections' reads and writes in BASE mode.
 //! - [`proxy`]: the PROXY protocol header (v1/v2), pure; `proxy_accept` reads it from a
 //!   new connection before it becomes a session (`open_proxy_protocol`).
 
@@ -32,6 +34,7 @@ pub mod reactor;
 pub mod session;
 pub mod sockopt;
 pub mod tls;
+pub mod uring;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -66,7 +66,7 @@ impl Reactor {
                 let peer = match stream {
                     Stream::Unix(_) if ip.is_empty() => "a unix socket peer".to_string(),
                     Stream::Unix(_) => ip,
-                    Stream::Tcp(_) | Stream::Tls(_) => format!("{ip}:{port}"),
+                    Stream::Tcp(_) | Stream::Tls(_) | Stream::Uring(_) => format!("{ip}:{port}"),
                 };
                 self.warn(&format!(
                     "open_proxy_protocol: closed the connection from {peer} before onConnect: {reason}"
@@ -126,7 +126,7 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
         let ready = match stream {
             Stream::Tcp(s) => s.ready(Interest::READABLE).await?,
             Stream::Unix(s) => s.ready(Interest::READABLE).await?,
-            Stream::Tls(_) => return Err(not_raw()),
+            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
         };
         let fd = stream.raw_fd();
         let mut peek = || {
@@ -153,7 +153,7 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
         let r = match stream {
             Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
             Stream::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
-            Stream::Tls(_) => return Err(not_raw()),
+            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
         };
         match r {
             Ok(0) => return Ok(None),
@@ -177,7 +177,7 @@ async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
         let r = match stream {
             Stream::Tcp(s) => s.try_read(&mut buf[done..]),
             Stream::Unix(s) => s.try_read(&mut buf[done..]),
-            Stream::Tls(_) => return Err(not_raw()),
+            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
         };
         match r {
             Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
@@ -185,7 +185,7 @@ async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => match stream {
                 Stream::Tcp(s) => s.readable().await?,
                 Stream::Unix(s) => s.readable().await?,
-                Stream::Tls(_) => return Err(not_raw()),
+                Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
             },
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),

@@ -395,6 +395,14 @@ impl Reactor {
             ));
             return false;
         }
+        // The io_uring backend takes plain sockets; TLS and PROXY-protocol ones stay on epoll.
+        let stream = match (super::uring::current(), proxied.is_none()) {
+            (Some(driver), true) => match stream.into_uring(&driver) {
+                Some(s) => s,
+                None => return true,
+            },
+            _ => stream,
+        };
         let id = self.stats.shared().next_id();
         let t = now();
         let delay = self.ports[port].settings.enable_delay_receive;
@@ -426,6 +434,7 @@ impl Reactor {
             reset: Cell::new(false),
             paused: Cell::new(delay),
             waker: RefCell::new(None),
+            ring: stream.uring_io(),
         });
         let cfg = &self.ports[port];
         if let Some((_, idle)) = cfg.heartbeat {
@@ -651,6 +660,7 @@ impl Reactor {
                 Poll::Pending => {}
             }
         }
+        stream.register(cx);
         let mut w = conn.waker.borrow_mut();
         if !w.as_ref().is_some_and(|old| old.will_wake(cx.waker())) {
             *w = Some(cx.waker().clone());
@@ -743,7 +753,23 @@ impl Reactor {
             return Err(SendError::TooLarge);
         }
         let mut written = 0;
-        if !conn.has_output() && !conn.tls {
+        if let (Some(io), false) = (&conn.ring, conn.has_output()) {
+            // io_uring: the first SEND_MAX bytes go straight into a Send (submitted with
+            // the loop's next io_uring_enter), the rest is queued like an EAGAIN's rest.
+            if io.failed() {
+                conn.wake();
+                return Err(SendError::Closed);
+            }
+            written = io.try_send(data);
+            if written > 0 {
+                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
+                let t = now();
+                conn.last_send_time.set(t);
+                if let Some(o) = self.stats.owners {
+                    o.touch(conn.id, None, Some(t));
+                }
+            }
+        } else if !conn.has_output() && !conn.tls {
             loop {
                 let rest = &data[written..];
                 // SAFETY: socket_fd is open while the session is in the table; the buffer is valid.
@@ -859,6 +885,14 @@ impl Reactor {
         if conn.tls {
             // Only the connection's task can encrypt: over TLS, sendwait() queues like send().
             return Ok(());
+        }
+        // io_uring: what is in flight goes first; then nothing else writes this socket while
+        // the direct writes below run (this blocks the loop, as sendwait() does).
+        if let Some(io) = &conn.ring {
+            if !io.wait_sent(stall) {
+                conn.wake();
+                return Err(SendError::Overflow);
+            }
         }
         let mut out = conn.out.borrow_mut();
         while let Some(front) = out.front_mut() {

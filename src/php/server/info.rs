@@ -228,6 +228,8 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     for (k, v) in entries {
         a.insert(k, v)?;
     }
+    // Ours: the backend serving this worker's connections (`reactor_type`).
+    a.insert("reactor_type", crate::net::uring::chosen().as_str())?;
     if sh.ports.borrow().iter().any(|p| p.ssl) {
         // Ours: TLS handshakes that failed or timed out (those connections never became
         // sessions: no onConnect, no onClose).

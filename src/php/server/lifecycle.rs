@@ -99,6 +99,7 @@ pub(super) fn run_server(
     )) {
         warning(&e);
     }
+    choose_backend(&sh, &settings);
     let identity = privileges::resolve(
         settings.user.as_deref(),
         settings.group.as_deref(),
@@ -136,6 +137,52 @@ pub(super) fn run_server(
     listen::remove_unix_files(&plans);
     drop(files);
     finish_start(&sh, server, end)
+}
+
+/// Picks the reactor backend once, before any worker forks (they inherit it): says why
+/// in the log, and warns when io_uring was asked for and cannot be had.
+fn choose_backend(sh: &Shared, settings: &crate::options::Settings) {
+    use crate::net::uring;
+    use crate::options::ReactorType;
+    let requested = match settings.reactor_type {
+        Some(t) => t,
+        None => match crate::options::default_reactor_type(
+            std::env::var("SWOOLE_RS_REACTOR_TYPE").ok().as_deref(),
+        ) {
+            Ok(t) => t,
+            Err(v) => {
+                warning(&format!(
+                    "SWOOLE_RS_REACTOR_TYPE=\"{v}\" is not 'auto', 'io_uring' or 'epoll': using 'auto'"
+                ));
+                ReactorType::Auto
+            }
+        },
+    };
+    let process_mode = sh.mode == super::state::SWOOLE_PROCESS;
+    let probe = if requested == ReactorType::Epoll || process_mode {
+        Ok(())
+    } else {
+        uring::probe()
+    };
+    let choice = uring::choose(requested, process_mode, probe);
+    uring::set_chosen(choice.backend);
+    match &choice.warning {
+        Some(w) => warning(w),
+        // A fallback the user did not ask for is worth an info line; the expected outcome
+        // (io_uring where it works, epoll where asked) is logged at debug level only, so
+        // every start does not print a line at the default log level.
+        None => {
+            let level = if requested == ReactorType::Auto
+                && choice.backend == uring::Backend::Epoll
+                && !process_mode
+            {
+                log::LOG_INFO
+            } else {
+                log::LOG_DEBUG
+            };
+            log::log(level, '*', 0, &choice.reason);
+        }
+    }
 }
 
 /// What a worker is, for the loop it runs.
@@ -208,6 +255,8 @@ fn run_loop(
         .collect();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        // The io_uring backend submits what the loop turn queued, in one io_uring_enter.
+        .on_thread_park(crate::net::uring::on_park)
         .build()
         .map_err(|e| format!("cannot create the event loop: {e}"))?;
     // A forked worker leaves every signal blocked until here; SIGTERM/SIGINT stay blocked
@@ -256,8 +305,30 @@ fn run_loop(
     sh.worker_id.set(ctx.id);
     sh.state.set(State::Running);
 
+    // The ring is created here, in the process that uses it (never across a fork). Task
+    // workers and PROCESS-mode workers serve no connections.
+    let driver = if crate::net::uring::chosen() == crate::net::uring::Backend::IoUring
+        && !task_worker
+        && !process_mode
+    {
+        match crate::net::uring::Driver::new() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                warning(&format!(
+                    "cannot set up io_uring in worker #{}: {e}; this worker uses epoll",
+                    ctx.id
+                ));
+                crate::net::uring::set_chosen(crate::net::uring::Backend::Epoll);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    crate::net::uring::set_current(driver.clone());
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
+        let uring_task = driver.clone().map(|d| tokio::task::spawn_local(d.run()));
         // Task workers take no connections and read no datagrams; nor does any worker in
         // PROCESS mode (the master owns the connections).
         let mut accept = Vec::new();
@@ -378,10 +449,19 @@ fn run_loop(
         if !ctl.fatal.get() {
             reactor.drain(settings.max_wait_time).await;
         }
+        if let Some(t) = uring_task {
+            t.abort();
+        }
     });
     timer::enable(false);
     drop(local);
     drop(rt);
+    // Connections dropped with the LocalSet cancelled their ops; wait for the kernel to
+    // give back every buffer before the ring's memory can go.
+    if let Some(d) = crate::net::uring::set_current(None) {
+        d.shutdown();
+    }
+    drop(driver);
     reactor.clear_sink();
     *sh.running.borrow_mut() = None;
     callback::set_current(None);
