@@ -1,5 +1,5 @@
 --TEST--
-reactor_type: auto picks io_uring where the kernel allows it, epoll when asked; stats() and php --ri show it; SWOOLE_RS_REACTOR_TYPE sets the default; a bad value is a ValueError
+reactor_type: auto picks io_uring where the kernel allows it, epoll when asked; stats() and php --ri show it; the default is epoll and SWOOLE_RS_REACTOR_TYPE changes it; a bad value is a ValueError
 --SKIPIF--
 <?php
 if (trim((string)@file_get_contents('/proc/sys/kernel/io_uring_disabled')) > '0') die('skip io_uring disabled by the kernel');
@@ -30,6 +30,7 @@ run($code, '["reactor_type" => "epoll"]', 1);
 run($code, '["reactor_type" => "epoll"]', 2);
 run($code, '[]', 1, ['env', '-u', 'SWOOLE_RS_REACTOR_TYPE']);
 run($code, '[]', 1, ['env', 'SWOOLE_RS_REACTOR_TYPE=epoll']);
+run($code, '[]', 1, ['env', 'SWOOLE_RS_REACTOR_TYPE=auto']);
 
 $s = new Swoole\Server('127.0.0.1', 0);
 foreach (['kqueue', 42] as $bad) {
@@ -52,11 +53,12 @@ foreach (explode("\n", $info) as $line) {
 ["reactor_type" => "io_uring"] workers=2 : io_uring ping
 ["reactor_type" => "epoll"] workers=1 : epoll ping
 ["reactor_type" => "epoll"] workers=2 : epoll ping
-[] workers=1 env -u SWOOLE_RS_REACTOR_TYPE: io_uring ping
+[] workers=1 env -u SWOOLE_RS_REACTOR_TYPE: epoll ping
 [] workers=1 env SWOOLE_RS_REACTOR_TYPE=epoll: epoll ping
+[] workers=1 env SWOOLE_RS_REACTOR_TYPE=auto: io_uring ping
 ValueError: Swoole\Server::set(): option 'reactor_type' must be 'auto', 'io_uring' or 'epoll', "kqueue" given
 TypeError: Swoole\Server::set(): option 'reactor_type' expects string, int given
 bool(true)
 reactor => epoll (tokio), io_uring (plain TCP / unix stream, BASE mode)
-reactor_type default => auto (SWOOLE_RS_REACTOR_TYPE overrides)
+reactor_type default => epoll (SWOOLE_RS_REACTOR_TYPE overrides)
 io_uring => available

@@ -1,5 +1,5 @@
 --TEST--
-reactor_type: when the kernel refuses io_uring (SWOOLE_RS_TEST_IO_URING_ERRNO), auto falls back to epoll with an info line, an explicit io_uring warns and falls back
+reactor_type: when the kernel refuses io_uring (SWOOLE_RS_TEST_IO_URING_ERRNO), auto falls back to epoll with an info line, an explicit io_uring warns and falls back; the default (epoll) does not probe
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
@@ -34,5 +34,4 @@ Warning: Swoole\Server::start(): reactor_type 'io_uring': the kernel refused io_
 
 Warning: Swoole\Server::start(): reactor_type 'io_uring': the kernel refused io_uring (Operation not permitted (os error 1); errno 1): falling back to epoll in SERVER on line %d
 []: epoll ping
-[%s *%d.0]	INFO	reactor_type 'auto': the kernel refused io_uring (Operation not permitted (os error 1); errno 1): using epoll
 io_uring => unavailable: Function not implemented (os error 38) (errno 38); epoll is used

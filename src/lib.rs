@@ -109,7 +109,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
         );
         info_row(
             c"reactor_type default",
-            c"auto (SWOOLE_RS_REACTOR_TYPE overrides)",
+            c"epoll (SWOOLE_RS_REACTOR_TYPE overrides)",
         );
         let uring = std::ffi::CString::new(net::uring::availability()).unwrap_or_default();
         info_row(c"io_uring", &uring);

@@ -444,9 +444,22 @@ impl Driver {
         ATFORK.call_once(|| unsafe {
             libc::pthread_atfork(None, None, Some(forked_child));
         });
+        // COOP_TASKRUN: a completion does not interrupt the worker with an IPI to run its
+        // task work; it runs at the next kernel entry (the worker's next epoll_wait, which
+        // still wakes for it). Measured on 64 B ping-pong, 100 connections, server pinned:
+        // 6.2 µs of server CPU per request without it (16 % of it returning from those
+        // interrupts, 11 % spinning on socket locks they contend for), 4.2 with it. Kernels
+        // before 5.19 refuse the flag: build the ring without it there.
         let ring = IoUring::builder()
             .setup_cqsize(RING_ENTRIES * 2)
-            .build(RING_ENTRIES)?;
+            .setup_coop_taskrun()
+            .setup_taskrun_flag()
+            .build(RING_ENTRIES)
+            .or_else(|_| {
+                IoUring::builder()
+                    .setup_cqsize(RING_ENTRIES * 2)
+                    .build(RING_ENTRIES)
+            })?;
         let bufs = BufRing::new(BUF_COUNT, BUF_SIZE)?;
         // SAFETY: the buffer ring is owned by the driver and outlives the ring (see Drop).
         unsafe {
