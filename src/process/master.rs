@@ -55,10 +55,36 @@ const BATCH: usize = 32;
 /// Bytes read per `read(2)` (Swoole delivers at most 64 KiB per raw onReceive).
 const READ_BUF: usize = 64 * 1024;
 
-/// What the master needs, all made before the manager was forked.
-pub struct MasterConfig {
+/// The frames' sender for master messages carries the listener index in these bits (above
+/// the reactor id), so the worker runs that port's callbacks without keeping a table.
+pub const PORT_SHIFT: u16 = 8;
+
+/// Listeners the master serves at most (the bits left in a frame's sender).
+pub const MAX_PORTS: usize = 1 << 7;
+
+/// Reactor id and listener index of a master frame's sender.
+pub fn split_src(src: u16) -> (u16, usize) {
+    let bits = src & !MASTER_SRC;
+    (bits & 0xff, (bits >> PORT_SHIFT) as usize)
+}
+
+/// One stream listener the master serves, with its own settings (the server's `set()`
+/// overridden by the port's own, as in BASE mode).
+pub struct MasterPort {
     pub listen_fd: RawFd,
     pub unix: bool,
+    pub framing: Framing,
+    pub package_max_length: usize,
+    pub nodelay: bool,
+    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
+    /// onClose gets the reactor id), unless `protect()`ed.
+    pub heartbeat_idle: Option<Duration>,
+}
+
+/// What the master needs, all made before the manager was forked.
+pub struct MasterConfig {
+    /// Every listener, in the order of `$server->ports` (index 0: the primary port).
+    pub ports: Vec<MasterPort>,
     pub reactor_num: usize,
     /// The event worker slots' channels (the master writes to `tx`).
     pub workers: Vec<Channel>,
@@ -67,20 +93,14 @@ pub struct MasterConfig {
     pub stats: &'static SharedStats,
     pub owners: &'static Owners,
     pub loads: &'static Loads,
-    pub framing: Framing,
-    pub package_max_length: usize,
     pub mode: Mode,
     /// Connect/Close go to the workers (see [`Mode::sends_connection_events`]).
     pub events: bool,
-    pub nodelay: bool,
     pub max_connection: usize,
     /// Frames queued per worker slot before dispatching waits.
     pub queue_frames: usize,
     pub max_wait: Duration,
     pub manager_pid: i32,
-    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
-    /// onClose gets the reactor id), unless `protect()`ed.
-    pub heartbeat_idle: Option<Duration>,
 }
 
 /// What a worker asked for, in the order it asked, for one connection.
@@ -271,10 +291,15 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         } else {
             Vec::new()
         };
-        // SAFETY: dup(2) of the listening socket this process holds; each thread owns its copy.
-        let fd = unsafe { libc::dup(m.cfg.listen_fd) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
+        let mut fds = Vec::with_capacity(m.cfg.ports.len());
+        for p in &m.cfg.ports {
+            // SAFETY: dup(2) of a listening socket this process holds; each thread owns its
+            // copy.
+            let fd = unsafe { libc::dup(p.listen_fd) };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            fds.push(fd);
         }
         let t = std::thread::Builder::new()
             .name(format!("reactor-{k}"))
@@ -301,9 +326,15 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
                             tokio::spawn(writer_loop(m.clone(), w, rx));
                         }
                     }
-                    let acc = tokio::spawn(accept_loop(m.clone(), fd, k as u16));
+                    let acc: Vec<_> = fds
+                        .into_iter()
+                        .enumerate()
+                        .map(|(port, fd)| tokio::spawn(accept_loop(m.clone(), fd, k as u16, port)))
+                        .collect();
                     let _ = end.wait_for(|v| *v).await;
-                    acc.abort();
+                    for a in acc {
+                        a.abort();
+                    }
                 });
             })?;
         threads.push(t);
@@ -399,13 +430,14 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
     Ok(())
 }
 
-/// Accepts on this thread's copy of the listening socket until the runtime ends.
-async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
+/// Accepts on this thread's copy of listener `port`'s socket until the runtime ends.
+async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
     enum L {
         Tcp(tokio::net::TcpListener),
         Unix(tokio::net::UnixListener),
     }
-    let listener = if m.cfg.unix {
+    let cfg = &m.cfg.ports[port];
+    let listener = if cfg.unix {
         // SAFETY: `fd` is this thread's own dup of the listening socket.
         let l = unsafe { std::os::unix::net::UnixListener::from_raw_fd(fd) };
         let _ = l.set_nonblocking(true);
@@ -431,7 +463,7 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
     loop {
         let accepted = match &listener {
             L::Tcp(l) => l.accept().await.map(|(s, a)| {
-                if m.cfg.nodelay {
+                if cfg.nodelay {
                     let _ = s.set_nodelay(true);
                 }
                 let fd = s.as_raw_fd();
@@ -446,7 +478,8 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
             return;
         }
         match accepted {
-            Ok((stream, ip, port, sock_fd)) => {
+            Ok((stream, ip, rport, sock_fd)) => {
+                let listener = port;
                 let open = m.sessions.lock().map(|s| s.len()).unwrap_or(0);
                 if open >= m.cfg.max_connection {
                     SharedStats::add(&m.cfg.stats.abort_count, 1);
@@ -468,8 +501,12 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
                 let m2 = m.clone();
                 tokio::spawn(async move {
                     match stream {
-                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
-                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
+                        Stream::Tcp(s) => {
+                            serve(&m2, s, sock_fd, id, (reactor, listener), ip, rport).await
+                        }
+                        Stream::Unix(s) => {
+                            serve(&m2, s, sock_fd, id, (reactor, listener), ip, rport).await
+                        }
                     }
                     m2.live.fetch_sub(1, Ordering::AcqRel);
                 });
@@ -493,14 +530,21 @@ enum Stream {
 }
 
 impl Master {
-    fn header(kind: Kind, flags: u8, reactor: u16, id: u64) -> Header {
+    /// A master frame about session `id`; `src` is [`Self::src`] of its connection.
+    fn header(kind: Kind, flags: u8, src: u16, id: u64) -> Header {
         Header {
             kind,
             flags,
-            src: MASTER_SRC | reactor,
+            src,
             msg_id: next_msg_id(),
             target: id,
         }
+    }
+
+    /// The sender of a connection's frames: the master, its reactor thread and the listener
+    /// that accepted it (see [`split_src`]).
+    fn src(reactor: u16, listener: usize) -> u16 {
+        MASTER_SRC | (listener as u16) << PORT_SHIFT | (reactor & 0xff)
     }
 
     /// Queues a message for worker slot `w`, chunked; waits while the queue is full.
@@ -544,7 +588,7 @@ impl Master {
 
     /// One whole packet to the worker `dispatch_mode` picks; Some when the connection must
     /// end (the worker's queue is gone, or `dispatch_func` said -2).
-    async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> Option<End> {
+    async fn packet(&self, e: &Entry, id: u64, src: u16, data: &[u8]) -> Option<End> {
         if self.cfg.mode == Mode::Func {
             let w = match self.ask(Event::Receive, id, data).await {
                 Decision::Worker(w) => w,
@@ -554,7 +598,7 @@ impl Master {
             };
             self.cfg.loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
             let ok = self
-                .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+                .dispatch(w, Self::header(Kind::Receive, 0, src, id), data)
                 .await;
             return (!ok).then_some(End::Peer);
         }
@@ -574,7 +618,7 @@ impl Master {
         );
         loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
         let ok = self
-            .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+            .dispatch(w, Self::header(Kind::Receive, 0, src, id), data)
             .await;
         (!ok).then_some(End::Peer)
     }
@@ -639,11 +683,13 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut s: S,
     sock_fd: RawFd,
     id: u64,
-    reactor: u16,
+    (reactor, listener): (u16, usize),
     ip: String,
     port: u16,
 ) {
     let cfg = &m.cfg;
+    let pcfg = &cfg.ports[listener];
+    let src = Master::src(reactor, listener);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let addr = ip.parse::<IpAddr>().ok();
     let home = dispatch::home_worker(
@@ -665,6 +711,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let t = now();
     cfg.owners.set(id, m.pid);
+    cfg.owners.set_listener(id, listener as u16);
     cfg.owners.publish(id, &ip, port, reactor, sock_fd, t);
     SharedStats::add(&cfg.stats.connections[MASTER_SLOT], 1);
     SharedStats::add(&cfg.stats.accept_count, 1);
@@ -683,21 +730,21 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         };
         match w {
             Some(w) => {
-                m.dispatch(w, Master::header(Kind::Connect, 0, reactor, id), &[])
+                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), &[])
                     .await;
             }
             None => refused = true,
         }
     }
-    let mut decoder = match cfg.framing {
+    let mut decoder = match pcfg.framing {
         Framing::Raw => None,
-        ref f => Some(Decoder::new(f.clone(), cfg.package_max_length)),
+        ref f => Some(Decoder::new(f.clone(), pcfg.package_max_length)),
     };
     let mut buf = vec![0u8; READ_BUF];
     let mut stop = m.stop.clone();
     let mut paused = false;
     let mut protected = false;
-    let idle = cfg.heartbeat_idle;
+    let idle = pcfg.heartbeat_idle;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
         if refused {
@@ -741,7 +788,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     last_recv = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
-                    if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
+                    if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, src, &ip, port).await {
                         break end;
                     }
                 }
@@ -779,7 +826,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         } else {
             m.owner_worker(&entry)
         };
-        m.dispatch(w, Master::header(Kind::Closed, flags, reactor, id), &[])
+        m.dispatch(w, Master::header(Kind::Closed, flags, src, id), &[])
             .await;
     }
 }
@@ -809,18 +856,18 @@ async fn deliver(
     decoder: &mut Option<Decoder>,
     data: &[u8],
     id: u64,
-    reactor: u16,
+    src: u16,
     ip: &str,
     port: u16,
 ) -> Option<End> {
     let Some(d) = decoder else {
-        return m.packet(e, id, reactor, data).await;
+        return m.packet(e, id, src, data).await;
     };
     d.push(data);
     loop {
         match d.next_packet() {
             Ok(Some(p)) => {
-                if let Some(end) = m.packet(e, id, reactor, &p).await {
+                if let Some(end) = m.packet(e, id, src, &p).await {
                     return Some(end);
                 }
             }
@@ -829,7 +876,7 @@ async fn deliver(
                 log::log(
                     LOG_WARNING,
                     '#',
-                    reactor as i64,
+                    split_src(src).0 as i64,
                     &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
                 );
                 return Some(End::Peer);
