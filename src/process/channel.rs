@@ -66,7 +66,8 @@ pub enum Kind {
     Pause = 7,
     /// `protect()` on a session another worker owns; [`FLAG_RESET`]'s bit carries the value.
     Protect = 40,
-    /// SWOOLE_PROCESS, master to worker: session `target` connected on reactor `src`.
+    /// SWOOLE_PROCESS, master to worker: session `target` connected on reactor `src` (the
+    /// master's frames also carry the listener index in `src`: `process::master::split_src`).
     Connect = 8,
     /// SWOOLE_PROCESS, master to worker: one whole packet of session `target` (reactor `src`).
     Receive = 9,

@@ -1,6 +1,7 @@
 //! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
-//! `reactor_num` threads, each a tokio current-thread runtime, accept, read, frame
-//! (`crate::codec`) and write; whole packets travel to the event workers over their slot's
+//! `reactor_num` threads, each a tokio current-thread runtime, accept (on every stream
+//! listener: the primary port and the `listen()` ports, each with its own framing and
+//! heartbeat), read, frame (`crate::codec`) and write; whole packets travel to the event workers over their slot's
 //! channel (a datagram socket pair made before the manager was forked and kept by the
 //! manager, so a restarted worker reads the same queue), and what workers send back
 //! (`send()`, `close()`, `pause()`, `bind()`) arrives on the master's own channel.
@@ -1030,6 +1031,15 @@ fn recv_batch(fd: RawFd, bufs: &mut [u8], size: usize, lens: &mut [usize]) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sender_field_carries_reactor_and_listener() {
+        for (reactor, listener) in [(0u16, 0usize), (3, 1), (254, MAX_PORTS - 1)] {
+            let src = Master::src(reactor, listener);
+            assert_ne!(src & MASTER_SRC, 0, "never a worker id");
+            assert_eq!(split_src(src), (reactor, listener));
+        }
+    }
 
     #[test]
     fn batches_cross_a_datagram_pair_in_one_call_each() {
