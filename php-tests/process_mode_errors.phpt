@@ -1,5 +1,5 @@
 --TEST--
-SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func (also on an extra port), a negative reactor_num; UDP (also as an extra port), SWOOLE_SSL (also on an extra port), open_proxy_protocol (also on an extra port)
+SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func (also on an extra port), a negative reactor_num; UDP (also as an extra port), SWOOLE_SSL (also on an extra port)
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
@@ -21,8 +21,6 @@ foreach ([
 }
 $tls = ['ssl_cert_file' => "$d/server.pem", 'ssl_key_file' => "$d/server.key"];
 $cases = [
-    'proxy' => fn($s) => $s->set(['open_proxy_protocol' => true]),
-    'proxy on an extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP)->set(['open_proxy_protocol' => true]),
     'udp extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_UDP)->on('Packet', function () {}),
     'tls extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP | SWOOLE_SSL)->set($tls),
     'length func on an extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP)->set(['open_length_check' => true, 'package_length_func' => fn($d) => 4]),
@@ -46,8 +44,6 @@ try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "udp:
 Swoole\Exception: option 'dispatch_mode' must be between 1 and 10, 42 given
 Swoole\Exception: option 'reactor_num' must be >= 0, -1 given
 Swoole\Exception: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
-proxy: open_proxy_protocol: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
-proxy on an extra port: open_proxy_protocol: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
 udp extra port: UDP and unix datagram sockets: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
 tls extra port: SWOOLE_SSL: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
 length func on an extra port: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type

@@ -40,6 +40,8 @@ use super::shm::{Owners, SharedStats, MAX_SLOTS};
 use super::signals::SignalGuard;
 use super::Channel;
 use crate::codec::{Decoder, Framing};
+use crate::net::proxy::Proxied;
+use crate::net::proxy_accept;
 
 /// The slot of the shared page where the master counts its open connections (the manager
 /// zeroes a worker's slot when the worker dies; this one belongs to no worker).
@@ -80,6 +82,9 @@ pub struct MasterPort {
     /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
     /// onClose gets the reactor id), unless `protect()`ed.
     pub heartbeat_idle: Option<Duration>,
+    /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
+    /// (`proxy_protocol_timeout`).
+    pub proxy_timeout: Option<Duration>,
 }
 
 /// What the master needs, all made before the manager was forked.
@@ -497,17 +502,31 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
-                let id = m.cfg.stats.next_id();
+                // Counted before the task runs, so a shutdown right now still waits for it
+                // (and its Close).
                 m.live.fetch_add(1, Ordering::AcqRel);
                 let m2 = m.clone();
+                let proxy = cfg.proxy_timeout;
                 tokio::spawn(async move {
+                    let (stream, ip, rport, proxied) = match proxy {
+                        None => (stream, ip, rport, None),
+                        Some(limit) => {
+                            match read_proxy_header(&m2, stream, ip, rport, limit, reactor).await {
+                                Some(admitted) => admitted,
+                                None => {
+                                    m2.live.fetch_sub(1, Ordering::AcqRel);
+                                    return;
+                                }
+                            }
+                        }
+                    };
+                    // The id only now: a connection that fails its PROXY header never
+                    // becomes a session.
+                    let id = m2.cfg.stats.next_id();
+                    let at = (reactor, listener);
                     match stream {
-                        Stream::Tcp(s) => {
-                            serve(&m2, s, sock_fd, id, (reactor, listener), ip, rport).await
-                        }
-                        Stream::Unix(s) => {
-                            serve(&m2, s, sock_fd, id, (reactor, listener), ip, rport).await
-                        }
+                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
+                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
                     }
                     m2.live.fetch_sub(1, Ordering::AcqRel);
                 });
@@ -528,6 +547,66 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
 enum Stream {
     Tcp(tokio::net::TcpStream),
     Unix(tokio::net::UnixStream),
+}
+
+/// `open_proxy_protocol`: reads an accepted connection's PROXY header (with BASE mode's
+/// parser and peek-then-consume reading, `crate::net::proxy_accept`) before it is a session;
+/// the client's address from the header, or None when the connection is dropped (a bad,
+/// missing or late header: warned and counted in `proxy_protocol_errors`; a peer that left
+/// without a byte, as balancers' health checks do: silently; or the server is stopping).
+async fn read_proxy_header(
+    m: &Master,
+    stream: Stream,
+    ip: String,
+    port: u16,
+    limit: Duration,
+    reactor: u16,
+) -> Option<(Stream, String, u16, Option<Proxied>)> {
+    use crate::net::conn::Stream as Raw;
+    let raw = match stream {
+        Stream::Tcp(s) => Raw::Tcp(s),
+        Stream::Unix(s) => Raw::Unix(s),
+    };
+    let mut stop = m.stop.clone();
+    let verdict = tokio::select! {
+        r = tokio::time::timeout(limit, proxy_accept::read_header(&raw)) => match r {
+            Ok(v) => v,
+            Err(_) => Err(Some(format!(
+                "no complete PROXY protocol header within {} s (proxy_protocol_timeout)",
+                limit.as_secs_f64()
+            ))),
+        },
+        _ = stop.wait_for(|v| *v) => return None,
+    };
+    match verdict {
+        Ok(header) => {
+            let (ip, port, proxied) = Proxied::from_header(header, ip, port);
+            let stream = match raw {
+                Raw::Tcp(s) => Stream::Tcp(s),
+                Raw::Unix(s) => Stream::Unix(s),
+                Raw::Tls(_) => return None,
+            };
+            Some((stream, ip, port, Some(proxied)))
+        }
+        Err(None) => None,
+        Err(Some(reason)) => {
+            SharedStats::add(&m.cfg.stats.proxy_protocol_errors, 1);
+            let peer = match raw {
+                Raw::Unix(_) if ip.is_empty() => "a unix socket peer".to_string(),
+                Raw::Unix(_) => ip,
+                Raw::Tcp(_) | Raw::Tls(_) => format!("{ip}:{port}"),
+            };
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!(
+                    "open_proxy_protocol: closed the connection from {peer} before onConnect: {reason}"
+                ),
+            );
+            None
+        }
+    }
 }
 
 impl Master {
@@ -679,6 +758,7 @@ fn now() -> f64 {
 }
 
 /// One connection, from accept to its Close.
+#[allow(clippy::too_many_arguments)]
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     m: &Master,
     mut s: S,
@@ -687,6 +767,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     (reactor, listener): (u16, usize),
     ip: String,
     port: u16,
+    proxied: Option<Proxied>,
 ) {
     let cfg = &m.cfg;
     let pcfg = &cfg.ports[listener];
@@ -713,6 +794,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let t = now();
     cfg.owners.set(id, m.pid);
     cfg.owners.set_listener(id, listener as u16);
+    cfg.owners.set_proxied(id, proxied.as_ref());
     cfg.owners.publish(id, &ip, port, reactor, sock_fd, t);
     SharedStats::add(&cfg.stats.connections[MASTER_SLOT], 1);
     SharedStats::add(&cfg.stats.accept_count, 1);

@@ -149,15 +149,13 @@ pub(super) fn run(
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
     // The master's reactor threads serve every stream listener, each with its own framing;
-    // what the BASE reactor adds on top (datagrams, TLS, PROXY headers) is not in the master
+    // what the BASE reactor adds on top (datagrams, TLS) is not in the master
     // yet: say so rather than serve some of it.
     for p in &plans {
         let unsupported = if p.kind.is_dgram() {
             Some("UDP and unix datagram sockets")
         } else if p.tls.is_some() {
             Some("SWOOLE_SSL")
-        } else if p.settings.open_proxy_protocol {
-            Some("open_proxy_protocol")
         } else {
             None
         };
@@ -272,6 +270,10 @@ pub(super) fn run(
                 package_max_length: p.settings.package_max_length,
                 nodelay: p.settings.open_tcp_nodelay,
                 heartbeat_idle: p.settings.heartbeat().map(|(_, idle)| idle),
+                proxy_timeout: p
+                    .settings
+                    .open_proxy_protocol
+                    .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
             })
             .collect();
         let cfg = MasterConfig {
