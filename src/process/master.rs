@@ -1,8 +1,8 @@
 //! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
 //! `reactor_num` threads, each a tokio current-thread runtime, accept (on every stream
-//! listener: the primary port and the `listen()` ports, each with its own framing and
-//! heartbeat), read, frame (`crate::codec`) and write; whole packets travel to the event workers over their slot's
-//! channel (a datagram socket pair made before the manager was forked and kept by the
+//! listener: the primary port and the `listen()` ports, each with its own framing,
+//! heartbeat and PROXY header), read, frame (`crate::codec`) and write; whole packets
+//! travel to the event workers over their slot's channel (a datagram socket pair made before the manager was forked and kept by the
 //! manager, so a restarted worker reads the same queue), and what workers send back
 //! (`send()`, `close()`, `pause()`, `bind()`) arrives on the master's own channel.
 //!
