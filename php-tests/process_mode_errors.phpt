@@ -1,5 +1,5 @@
 --TEST--
-SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func (also on an extra port), a negative reactor_num; UDP (also as an extra port), SWOOLE_SSL (also on an extra port)
+SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func (also on an extra port), a negative reactor_num; SWOOLE_SSL (also on an extra port)
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
@@ -21,7 +21,6 @@ foreach ([
 }
 $tls = ['ssl_cert_file' => "$d/server.pem", 'ssl_key_file' => "$d/server.key"];
 $cases = [
-    'udp extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_UDP)->on('Packet', function () {}),
     'tls extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP | SWOOLE_SSL)->set($tls),
     'length func on an extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP)->set(['open_length_check' => true, 'package_length_func' => fn($d) => 4]),
 ];
@@ -36,16 +35,11 @@ $s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS, SWOOLE_SOCK_TCP | SWOOLE_
 $s->set($tls + ['worker_num' => 1]);
 $s->on('Receive', function () {});
 try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "tls: ", $e->getMessage(), "\n"; }
-$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS, SWOOLE_SOCK_UDP);
-$s->on('Packet', function () {});
-try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "udp: ", $e->getMessage(), "\n"; }
 ?>
 --EXPECT--
 Swoole\Exception: option 'dispatch_mode' must be between 1 and 10, 42 given
 Swoole\Exception: option 'reactor_num' must be >= 0, -1 given
 Swoole\Exception: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
-udp extra port: UDP and unix datagram sockets: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
 tls extra port: SWOOLE_SSL: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
 length func on an extra port: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
 tls: SWOOLE_SSL: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
-udp: UDP and unix datagram sockets: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server

@@ -76,6 +76,9 @@ pub fn split_src(src: u16) -> (u16, usize) {
 pub struct MasterPort {
     pub listen_fd: RawFd,
     pub unix: bool,
+    /// A UDP / unix datagram listener: no connections; each datagram goes to a worker
+    /// (chosen by its sender, so one client's datagrams keep their order) as a Packet.
+    pub dgram: bool,
     pub framing: Framing,
     pub package_max_length: usize,
     pub nodelay: bool,
@@ -335,7 +338,13 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
                     let acc: Vec<_> = fds
                         .into_iter()
                         .enumerate()
-                        .map(|(port, fd)| tokio::spawn(accept_loop(m.clone(), fd, k as u16, port)))
+                        .map(|(port, fd)| {
+                            if m.cfg.ports[port].dgram {
+                                tokio::spawn(dgram_loop(m.clone(), fd, k as u16, port))
+                            } else {
+                                tokio::spawn(accept_loop(m.clone(), fd, k as u16, port))
+                            }
+                        })
                         .collect();
                     let _ = end.wait_for(|v| *v).await;
                     for a in acc {
@@ -542,6 +551,90 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
             }
         }
     }
+}
+
+/// Reads datagrams from this thread's copy of listener `port`'s socket (the kernel hands each
+/// to one reader) and dispatches each, until the server stops.
+async fn dgram_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
+    // SAFETY: `fd` is this thread's own dup of the datagram socket, open for the process's life.
+    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE) } {
+        Ok(a) => a,
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!("cannot register the datagram socket: {e}"),
+            );
+            return;
+        }
+    };
+    let src = Master::src(reactor, port);
+    let n = m.cfg.workers.len().max(1);
+    let mut stop = m.stop.clone();
+    let mut buf = vec![0u8; crate::net::dgram::MAX_DATAGRAM];
+    loop {
+        let mut guard = tokio::select! {
+            g = afd.readable() => match g {
+                Ok(g) => g,
+                Err(_) => return,
+            },
+            _ = stop.wait_for(|v| *v) => return,
+        };
+        for _ in 0..BATCH {
+            match crate::net::dgram::recv_from(fd, &mut buf) {
+                Ok((len, _, peer)) => {
+                    if *m.stop.borrow() {
+                        return;
+                    }
+                    let payload = packet_payload(&peer, &buf[..len]);
+                    let w = (fnv(&payload[..payload.len() - len]) % n as u64) as usize;
+                    m.cfg.loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
+                    m.dispatch(w, Master::header(Kind::Packet, 0, src, 0), &payload)
+                        .await;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    guard.clear_ready();
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // ICMP errors from an earlier sendto surface here: not ours.
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// A Packet frame's payload: the sender (u16 LE length, then `ip:port`, `[ip6]:port` or
+/// `unix:PATH`) and the datagram.
+pub fn packet_payload(peer: &crate::net::Peer, data: &[u8]) -> Vec<u8> {
+    let who = match peer {
+        crate::net::Peer::Inet(a) => a.to_string(),
+        crate::net::Peer::Unix(p) => format!("unix:{p}"),
+    };
+    let mut out = Vec::with_capacity(2 + who.len() + data.len());
+    out.extend_from_slice(&(who.len() as u16).to_le_bytes());
+    out.extend_from_slice(who.as_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+/// The sender and datagram of a Packet frame's payload (see [`packet_payload`]).
+pub fn split_packet(payload: &[u8]) -> Option<(crate::net::Peer, &[u8])> {
+    let len = u16::from_le_bytes(payload.get(..2)?.try_into().ok()?) as usize;
+    let who = std::str::from_utf8(payload.get(2..2 + len)?).ok()?;
+    let peer = match who.strip_prefix("unix:") {
+        Some(p) => crate::net::Peer::Unix(p.to_string()),
+        None => crate::net::Peer::Inet(who.parse().ok()?),
+    };
+    Some((peer, &payload[2 + len..]))
+}
+
+/// FNV-1a: which worker a datagram sender's packets go to.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 enum Stream {
@@ -1113,6 +1206,20 @@ fn recv_batch(fd: RawFd, bufs: &mut [u8], size: usize, lens: &mut [usize]) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packet_payloads_round_trip() {
+        for peer in [
+            crate::net::Peer::Inet("127.0.0.1:9".parse().unwrap()),
+            crate::net::Peer::Inet("[::1]:65535".parse().unwrap()),
+            crate::net::Peer::Unix("/tmp/c.sock".into()),
+            crate::net::Peer::Unix(String::new()),
+        ] {
+            let p = packet_payload(&peer, b"data\0");
+            assert_eq!(split_packet(&p), Some((peer, &b"data\0"[..])));
+        }
+        assert_eq!(split_packet(&[9]), None);
+    }
 
     #[test]
     fn the_sender_field_carries_reactor_and_listener() {

@@ -70,7 +70,10 @@ pub(super) fn in_on_close(fd: i64) -> bool {
 
 /// Whether a message on a worker's channel is one of the master's connection events.
 pub(super) fn is_event(kind: Kind) -> bool {
-    matches!(kind, Kind::Connect | Kind::Receive | Kind::Closed)
+    matches!(
+        kind,
+        Kind::Connect | Kind::Receive | Kind::Closed | Kind::Packet
+    )
 }
 
 /// An option from `$server->setting`, as an int (the ones only PROCESS mode reads).
@@ -152,9 +155,7 @@ pub(super) fn run(
     // what the BASE reactor adds on top (datagrams, TLS) is not in the master
     // yet: say so rather than serve some of it.
     for p in &plans {
-        let unsupported = if p.kind.is_dgram() {
-            Some("UDP and unix datagram sockets")
-        } else if p.tls.is_some() {
+        let unsupported = if p.tls.is_some() {
             Some("SWOOLE_SSL")
         } else {
             None
@@ -266,6 +267,7 @@ pub(super) fn run(
             .map(|(p, socket)| MasterPort {
                 listen_fd: std::os::fd::AsRawFd::as_raw_fd(socket),
                 unix: matches!(p.kind, crate::net::PortKind::Stream { unix: true }),
+                dgram: p.kind.is_dgram(),
                 framing: p.framing.clone(),
                 package_max_length: p.settings.package_max_length,
                 nodelay: p.settings.open_tcp_nodelay,
@@ -451,6 +453,12 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
             });
             count_request(sink);
             out
+        }
+        Kind::Packet => {
+            if let Some((peer, data)) = master::split_packet(payload) {
+                sink.on_packet(port.min(sink.ports.len() - 1), data, &peer);
+            }
+            None
         }
         Kind::Closed => {
             let rid = if h.flags & FLAG_RESET != 0 {
