@@ -27,7 +27,7 @@ pub mod heartbeat;
 pub mod listener;
 pub mod port;
 pub mod proxy;
-pub mod proxy_accept;
+mod proxy_accept;
 pub mod reactor;
 pub mod session;
 pub mod sockopt;

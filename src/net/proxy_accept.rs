@@ -80,7 +80,7 @@ impl Reactor {
 /// header. `Err` is the reason for the warning, or None for a connection that closed (or
 /// was reset) before sending anything: balancers' TCP health checks do that every few
 /// seconds, and a warning for each would drown the log.
-pub async fn read_header(stream: &Stream) -> Result<ProxyHeader, Option<String>> {
+async fn read_header(stream: &Stream) -> Result<ProxyHeader, Option<String>> {
     let mut buf = vec![0u8; FIRST_PEEK];
     let mut seen = 0;
     loop {
