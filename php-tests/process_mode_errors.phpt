@@ -1,7 +1,9 @@
 --TEST--
-SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func, a negative reactor_num; extra ports, UDP, SWOOLE_SSL, open_proxy_protocol
+SWOOLE_PROCESS: what the master cannot do fails loudly at start(): unknown dispatch modes, package_length_func (also on an extra port), a negative reactor_num; SWOOLE_SSL (also on an extra port)
 --FILE--
 <?php
+require __DIR__ . '/_tls.php';
+$d = make_certs();
 foreach ([
     ['dispatch_mode' => 42],
     ['reactor_num' => -1],
@@ -17,9 +19,10 @@ foreach ([
         echo get_class($e), ': ', $e->getMessage(), "\n";
     }
 }
+$tls = ['ssl_cert_file' => "$d/server.pem", 'ssl_key_file' => "$d/server.key"];
 $cases = [
-    'extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP),
-    'proxy' => fn($s) => $s->set(['open_proxy_protocol' => true]),
+    'tls extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP | SWOOLE_SSL)->set($tls),
+    'length func on an extra port' => fn($s) => $s->listen('127.0.0.1', 0, SWOOLE_SOCK_TCP)->set(['open_length_check' => true, 'package_length_func' => fn($d) => 4]),
 ];
 foreach ($cases as $name => $prep) {
     $s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS);
@@ -28,14 +31,15 @@ foreach ($cases as $name => $prep) {
     $s->on('Receive', function () {});
     try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "$name: ", $e->getMessage(), "\n"; }
 }
-$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS, SWOOLE_SOCK_UDP);
-$s->on('Packet', function () {});
-try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "udp: ", $e->getMessage(), "\n"; }
+$s = new Swoole\Server('127.0.0.1', 0, SWOOLE_PROCESS, SWOOLE_SOCK_TCP | SWOOLE_SSL);
+$s->set($tls + ['worker_num' => 1]);
+$s->on('Receive', function () {});
+try { $s->start(); echo "started?\n"; } catch (Swoole\Exception $e) { echo "tls: ", $e->getMessage(), "\n"; }
 ?>
 --EXPECT--
 Swoole\Exception: option 'dispatch_mode' must be between 1 and 10, 42 given
 Swoole\Exception: option 'reactor_num' must be >= 0, -1 given
 Swoole\Exception: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
-extra port: extra ports (listen()/addlistener()): not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
-proxy: open_proxy_protocol: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
-udp: UDP and unix datagram sockets: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
+tls extra port: SWOOLE_SSL: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server
+length func on an extra port: package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type
+tls: SWOOLE_SSL: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server

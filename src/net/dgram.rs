@@ -86,7 +86,7 @@ pub async fn serve(reactor: Rc<Reactor>, port: usize, socket: Socket) {
 }
 
 /// One non-blocking `recvfrom(2)`: (bytes in `buf`, the datagram's real size, sender).
-fn recv_from(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, usize, Peer)> {
+pub fn recv_from(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, usize, Peer)> {
     // SAFETY: an all-zero sockaddr_storage is valid; recvfrom fills at most `len` bytes.
     let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;

@@ -447,6 +447,7 @@ impl Reactor {
         if let Some(o) = self.stats.owners {
             o.set(id, self.stats.pid);
             o.set_listener(id, port as u16);
+            o.set_proxied(id, conn.proxied.as_deref());
             o.publish(
                 id,
                 &conn.remote_ip,

@@ -66,7 +66,8 @@ pub enum Kind {
     Pause = 7,
     /// `protect()` on a session another worker owns; [`FLAG_RESET`]'s bit carries the value.
     Protect = 40,
-    /// SWOOLE_PROCESS, master to worker: session `target` connected on reactor `src`.
+    /// SWOOLE_PROCESS, master to worker: session `target` connected on reactor `src` (the
+    /// master's frames also carry the listener index in `src`: `process::master::split_src`).
     Connect = 8,
     /// SWOOLE_PROCESS, master to worker: one whole packet of session `target` (reactor `src`).
     Receive = 9,
@@ -75,6 +76,9 @@ pub enum Kind {
     Closed = 10,
     /// SWOOLE_PROCESS, worker to master: `bind($fd, $uid)`, the uid as 8 bytes (LE).
     Bind = 11,
+    /// SWOOLE_PROCESS, master to worker: one datagram of a UDP / unix datagram listener
+    /// (`src` names the reactor and listener), see `process::master::packet_payload`.
+    Packet = 12,
 }
 
 impl Kind {
@@ -92,6 +96,7 @@ impl Kind {
             9 => Some(Kind::Receive),
             10 => Some(Kind::Closed),
             11 => Some(Kind::Bind),
+            12 => Some(Kind::Packet),
             _ => None,
         }
     }

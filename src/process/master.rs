@@ -1,7 +1,8 @@
 //! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
-//! `reactor_num` threads, each a tokio current-thread runtime, accept, read, frame
-//! (`crate::codec`) and write; whole packets travel to the event workers over their slot's
-//! channel (a datagram socket pair made before the manager was forked and kept by the
+//! `reactor_num` threads, each a tokio current-thread runtime, accept (on every stream
+//! listener: the primary port and the `listen()` ports, each with its own framing,
+//! heartbeat and PROXY header), read, frame (`crate::codec`) and write; whole packets
+//! travel to the event workers over their slot's channel (a datagram socket pair made before the manager was forked and kept by the
 //! manager, so a restarted worker reads the same queue), and what workers send back
 //! (`send()`, `close()`, `pause()`, `bind()`) arrives on the master's own channel.
 //!
@@ -39,6 +40,7 @@ use super::shm::{Owners, SharedStats, MAX_SLOTS};
 use super::signals::SignalGuard;
 use super::Channel;
 use crate::codec::{Decoder, Framing};
+use crate::net::proxy::{self, Proxied};
 
 /// The slot of the shared page where the master counts its open connections (the manager
 /// zeroes a worker's slot when the worker dies; this one belongs to no worker).
@@ -55,10 +57,42 @@ const BATCH: usize = 32;
 /// Bytes read per `read(2)` (Swoole delivers at most 64 KiB per raw onReceive).
 const READ_BUF: usize = 64 * 1024;
 
-/// What the master needs, all made before the manager was forked.
-pub struct MasterConfig {
+/// The frames' sender for master messages carries the listener index in these bits (above
+/// the reactor id), so the worker runs that port's callbacks without keeping a table.
+pub const PORT_SHIFT: u16 = 8;
+
+/// Listeners the master serves at most (the bits left in a frame's sender).
+pub const MAX_PORTS: usize = 1 << 7;
+
+/// Reactor id and listener index of a master frame's sender.
+pub fn split_src(src: u16) -> (u16, usize) {
+    let bits = src & !MASTER_SRC;
+    (bits & 0xff, (bits >> PORT_SHIFT) as usize)
+}
+
+/// One stream listener the master serves, with its own settings (the server's `set()`
+/// overridden by the port's own, as in BASE mode).
+pub struct MasterPort {
     pub listen_fd: RawFd,
     pub unix: bool,
+    /// A UDP / unix datagram listener: no connections; each datagram goes to a worker
+    /// (chosen by its sender, so one client's datagrams keep their order) as a Packet.
+    pub dgram: bool,
+    pub framing: Framing,
+    pub package_max_length: usize,
+    pub nodelay: bool,
+    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
+    /// onClose gets the reactor id), unless `protect()`ed.
+    pub heartbeat_idle: Option<Duration>,
+    /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
+    /// (`proxy_protocol_timeout`).
+    pub proxy_timeout: Option<Duration>,
+}
+
+/// What the master needs, all made before the manager was forked.
+pub struct MasterConfig {
+    /// Every listener, in the order of `$server->ports` (index 0: the primary port).
+    pub ports: Vec<MasterPort>,
     pub reactor_num: usize,
     /// The event worker slots' channels (the master writes to `tx`).
     pub workers: Vec<Channel>,
@@ -67,20 +101,14 @@ pub struct MasterConfig {
     pub stats: &'static SharedStats,
     pub owners: &'static Owners,
     pub loads: &'static Loads,
-    pub framing: Framing,
-    pub package_max_length: usize,
     pub mode: Mode,
     /// Connect/Close go to the workers (see [`Mode::sends_connection_events`]).
     pub events: bool,
-    pub nodelay: bool,
     pub max_connection: usize,
     /// Frames queued per worker slot before dispatching waits.
     pub queue_frames: usize,
     pub max_wait: Duration,
     pub manager_pid: i32,
-    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
-    /// onClose gets the reactor id), unless `protect()`ed.
-    pub heartbeat_idle: Option<Duration>,
 }
 
 /// What a worker asked for, in the order it asked, for one connection.
@@ -271,10 +299,15 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         } else {
             Vec::new()
         };
-        // SAFETY: dup(2) of the listening socket this process holds; each thread owns its copy.
-        let fd = unsafe { libc::dup(m.cfg.listen_fd) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
+        let mut fds = Vec::with_capacity(m.cfg.ports.len());
+        for p in &m.cfg.ports {
+            // SAFETY: dup(2) of a listening socket this process holds; each thread owns its
+            // copy.
+            let fd = unsafe { libc::dup(p.listen_fd) };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            fds.push(fd);
         }
         let t = std::thread::Builder::new()
             .name(format!("reactor-{k}"))
@@ -301,9 +334,21 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
                             tokio::spawn(writer_loop(m.clone(), w, rx));
                         }
                     }
-                    let acc = tokio::spawn(accept_loop(m.clone(), fd, k as u16));
+                    let acc: Vec<_> = fds
+                        .into_iter()
+                        .enumerate()
+                        .map(|(port, fd)| {
+                            if m.cfg.ports[port].dgram {
+                                tokio::spawn(dgram_loop(m.clone(), fd, k as u16, port))
+                            } else {
+                                tokio::spawn(accept_loop(m.clone(), fd, k as u16, port))
+                            }
+                        })
+                        .collect();
                     let _ = end.wait_for(|v| *v).await;
-                    acc.abort();
+                    for a in acc {
+                        a.abort();
+                    }
                 });
             })?;
         threads.push(t);
@@ -399,13 +444,14 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
     Ok(())
 }
 
-/// Accepts on this thread's copy of the listening socket until the runtime ends.
-async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
+/// Accepts on this thread's copy of listener `port`'s socket until the runtime ends.
+async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
     enum L {
         Tcp(tokio::net::TcpListener),
         Unix(tokio::net::UnixListener),
     }
-    let listener = if m.cfg.unix {
+    let cfg = &m.cfg.ports[port];
+    let listener = if cfg.unix {
         // SAFETY: `fd` is this thread's own dup of the listening socket.
         let l = unsafe { std::os::unix::net::UnixListener::from_raw_fd(fd) };
         let _ = l.set_nonblocking(true);
@@ -431,7 +477,7 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
     loop {
         let accepted = match &listener {
             L::Tcp(l) => l.accept().await.map(|(s, a)| {
-                if m.cfg.nodelay {
+                if cfg.nodelay {
                     let _ = s.set_nodelay(true);
                 }
                 let fd = s.as_raw_fd();
@@ -446,7 +492,8 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
             return;
         }
         match accepted {
-            Ok((stream, ip, port, sock_fd)) => {
+            Ok((stream, ip, rport, sock_fd)) => {
+                let listener = port;
                 let open = m.sessions.lock().map(|s| s.len()).unwrap_or(0);
                 if open >= m.cfg.max_connection {
                     SharedStats::add(&m.cfg.stats.abort_count, 1);
@@ -463,13 +510,31 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
-                let id = m.cfg.stats.next_id();
+                // Counted before the task runs, so a shutdown right now still waits for it
+                // (and its Close).
                 m.live.fetch_add(1, Ordering::AcqRel);
                 let m2 = m.clone();
+                let proxy = cfg.proxy_timeout;
                 tokio::spawn(async move {
+                    let (stream, ip, rport, proxied) = match proxy {
+                        None => (stream, ip, rport, None),
+                        Some(limit) => {
+                            match read_proxy_header(&m2, stream, ip, rport, limit, reactor).await {
+                                Some(admitted) => admitted,
+                                None => {
+                                    m2.live.fetch_sub(1, Ordering::AcqRel);
+                                    return;
+                                }
+                            }
+                        }
+                    };
+                    // The id only now: a connection that fails its PROXY header never
+                    // becomes a session.
+                    let id = m2.cfg.stats.next_id();
+                    let at = (reactor, listener);
                     match stream {
-                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
-                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, reactor, ip, port).await,
+                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
+                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
                     }
                     m2.live.fetch_sub(1, Ordering::AcqRel);
                 });
@@ -487,20 +552,275 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16) {
     }
 }
 
+/// Reads datagrams from this thread's copy of listener `port`'s socket (the kernel hands each
+/// to one reader) and dispatches each, until the server stops.
+async fn dgram_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
+    // SAFETY: `fd` is this thread's own dup of the datagram socket, open for the process's life.
+    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE) } {
+        Ok(a) => a,
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!("cannot register the datagram socket: {e}"),
+            );
+            return;
+        }
+    };
+    let src = Master::src(reactor, port);
+    let n = m.cfg.workers.len().max(1);
+    let mut stop = m.stop.clone();
+    let mut buf = vec![0u8; crate::net::dgram::MAX_DATAGRAM];
+    loop {
+        let mut guard = tokio::select! {
+            g = afd.readable() => match g {
+                Ok(g) => g,
+                Err(_) => return,
+            },
+            _ = stop.wait_for(|v| *v) => return,
+        };
+        for _ in 0..BATCH {
+            match crate::net::dgram::recv_from(fd, &mut buf) {
+                Ok((len, _, peer)) => {
+                    if *m.stop.borrow() {
+                        return;
+                    }
+                    let payload = packet_payload(&peer, &buf[..len]);
+                    let w = (fnv(&payload[..payload.len() - len]) % n as u64) as usize;
+                    m.cfg.loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
+                    m.dispatch(w, Master::header(Kind::Packet, 0, src, 0), &payload)
+                        .await;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    guard.clear_ready();
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // ICMP errors from an earlier sendto surface here: not ours.
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// A Packet frame's payload: the sender (u16 LE length, then `ip:port`, `[ip6]:port` or
+/// `unix:PATH`) and the datagram.
+pub fn packet_payload(peer: &crate::net::Peer, data: &[u8]) -> Vec<u8> {
+    let who = match peer {
+        crate::net::Peer::Inet(a) => a.to_string(),
+        crate::net::Peer::Unix(p) => format!("unix:{p}"),
+    };
+    let mut out = Vec::with_capacity(2 + who.len() + data.len());
+    out.extend_from_slice(&(who.len() as u16).to_le_bytes());
+    out.extend_from_slice(who.as_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+/// The sender and datagram of a Packet frame's payload (see [`packet_payload`]).
+pub fn split_packet(payload: &[u8]) -> Option<(crate::net::Peer, &[u8])> {
+    let len = u16::from_le_bytes(payload.get(..2)?.try_into().ok()?) as usize;
+    let who = std::str::from_utf8(payload.get(2..2 + len)?).ok()?;
+    let peer = match who.strip_prefix("unix:") {
+        Some(p) => crate::net::Peer::Unix(p.to_string()),
+        None => crate::net::Peer::Inet(who.parse().ok()?),
+    };
+    Some((peer, &payload[2 + len..]))
+}
+
+/// FNV-1a: which worker a datagram sender's packets go to.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 enum Stream {
     Tcp(tokio::net::TcpStream),
     Unix(tokio::net::UnixStream),
 }
 
+/// `open_proxy_protocol`: reads an accepted connection's PROXY header (BASE mode's parser,
+/// `crate::net::proxy`; peeked, then consumed) before it is a session;
+/// the client's address from the header, or None when the connection is dropped (a bad,
+/// missing or late header: warned and counted in `proxy_protocol_errors`; a peer that left
+/// without a byte, as balancers' health checks do: silently; or the server is stopping).
+async fn read_proxy_header(
+    m: &Master,
+    stream: Stream,
+    ip: String,
+    port: u16,
+    limit: Duration,
+    reactor: u16,
+) -> Option<(Stream, String, u16, Option<Proxied>)> {
+    let mut stop = m.stop.clone();
+    let verdict = tokio::select! {
+        r = tokio::time::timeout(limit, read_header(&stream)) => match r {
+            Ok(v) => v,
+            Err(_) => Err(Some(format!(
+                "no complete PROXY protocol header within {} s (proxy_protocol_timeout)",
+                limit.as_secs_f64()
+            ))),
+        },
+        _ = stop.wait_for(|v| *v) => return None,
+    };
+    match verdict {
+        Ok(header) => {
+            let (ip, port, proxied) = Proxied::from_header(header, ip, port);
+            Some((stream, ip, port, Some(proxied)))
+        }
+        Err(None) => None,
+        Err(Some(reason)) => {
+            SharedStats::add(&m.cfg.stats.proxy_protocol_errors, 1);
+            let peer = match stream {
+                Stream::Unix(_) if ip.is_empty() => "a unix socket peer".to_string(),
+                Stream::Unix(_) => ip,
+                Stream::Tcp(_) => format!("{ip}:{port}"),
+            };
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!(
+                    "open_proxy_protocol: closed the connection from {peer} before onConnect: {reason}"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Peeks until the received bytes are a whole PROXY header or cannot become one, then
+/// consumes exactly the header (what follows stays in the kernel for the framing). The same
+/// steps as BASE mode's `crate::net::proxy_accept`, which works on the worker's connection
+/// type (not `Send`), here over the master's sockets. `Err(None)`: the peer left without a
+/// byte.
+async fn read_header(stream: &Stream) -> Result<proxy::ProxyHeader, Option<String>> {
+    let mut buf = vec![0u8; 256];
+    let mut seen = 0;
+    loop {
+        let n = match peek_more(stream, &mut buf, seen).await {
+            Ok(n) => n,
+            Err(_) if seen == 0 => return Err(None),
+            Err(e) => {
+                return Err(Some(format!(
+                    "reading the PROXY protocol header failed after {seen} bytes: {e}"
+                )))
+            }
+        };
+        let Some(n) = n else {
+            if seen == 0 {
+                return Err(None);
+            }
+            return Err(Some(format!(
+                "the peer closed the connection after {seen} bytes, before a complete PROXY protocol header"
+            )));
+        };
+        seen = n;
+        match proxy::parse(&buf[..n]) {
+            Ok(proxy::Parsed::Complete { header, len }) => {
+                consume(stream, &mut buf[..len])
+                    .await
+                    .map_err(|e| Some(format!("reading the PROXY protocol header failed: {e}")))?;
+                return Ok(header);
+            }
+            Ok(proxy::Parsed::NeedMore { at_least }) => {
+                if at_least > buf.len() {
+                    buf.resize(at_least.min(proxy::V2_MAX), 0);
+                }
+            }
+            Err(e) => return Err(Some(e.to_string())),
+        }
+    }
+}
+
+/// What the socket holds once it holds more than `seen` bytes (or `buf` is full); None: the
+/// peer closed without sending more.
+async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<Option<usize>> {
+    loop {
+        let (ready, fd) = match stream {
+            Stream::Tcp(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
+            Stream::Unix(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
+        };
+        let mut peek = || {
+            // SAFETY: an open socket and a buffer of buf.len() writable bytes.
+            let n = unsafe {
+                libc::recv(
+                    fd,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_PEEK | libc::MSG_DONTWAIT,
+                )
+            };
+            if n < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let n = n as usize;
+            if n == seen && n > 0 && n < buf.len() {
+                // Nothing new: a peek never drains the socket, so say WouldBlock to clear
+                // tokio's readiness and wait for the next segment.
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            Ok(n)
+        };
+        let r = match stream {
+            Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
+            Stream::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
+        };
+        match r {
+            Ok(0) => return Ok(None),
+            Ok(n) => return Ok(Some(n)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                // The peer half-closed with only part of a header sent: nothing more comes.
+                if ready.is_read_closed() && seen > 0 {
+                    return Ok(None);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Reads exactly `buf.len()` bytes that a peek has shown are there.
+async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let r = match stream {
+            Stream::Tcp(s) => s.try_read(&mut buf[done..]),
+            Stream::Unix(s) => s.try_read(&mut buf[done..]),
+        };
+        match r {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => match stream {
+                Stream::Tcp(s) => s.readable().await?,
+                Stream::Unix(s) => s.readable().await?,
+            },
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 impl Master {
-    fn header(kind: Kind, flags: u8, reactor: u16, id: u64) -> Header {
+    /// A master frame about session `id`; `src` is [`Self::src`] of its connection.
+    fn header(kind: Kind, flags: u8, src: u16, id: u64) -> Header {
         Header {
             kind,
             flags,
-            src: MASTER_SRC | reactor,
+            src,
             msg_id: next_msg_id(),
             target: id,
         }
+    }
+
+    /// The sender of a connection's frames: the master, its reactor thread and the listener
+    /// that accepted it (see [`split_src`]).
+    fn src(reactor: u16, listener: usize) -> u16 {
+        MASTER_SRC | (listener as u16) << PORT_SHIFT | (reactor & 0xff)
     }
 
     /// Queues a message for worker slot `w`, chunked; waits while the queue is full.
@@ -544,7 +864,7 @@ impl Master {
 
     /// One whole packet to the worker `dispatch_mode` picks; Some when the connection must
     /// end (the worker's queue is gone, or `dispatch_func` said -2).
-    async fn packet(&self, e: &Entry, id: u64, reactor: u16, data: &[u8]) -> Option<End> {
+    async fn packet(&self, e: &Entry, id: u64, src: u16, data: &[u8]) -> Option<End> {
         if self.cfg.mode == Mode::Func {
             let w = match self.ask(Event::Receive, id, data).await {
                 Decision::Worker(w) => w,
@@ -554,7 +874,7 @@ impl Master {
             };
             self.cfg.loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
             let ok = self
-                .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+                .dispatch(w, Self::header(Kind::Receive, 0, src, id), data)
                 .await;
             return (!ok).then_some(End::Peer);
         }
@@ -574,7 +894,7 @@ impl Master {
         );
         loads.dispatched[w % MAX_SLOTS].fetch_add(1, Ordering::Relaxed);
         let ok = self
-            .dispatch(w, Self::header(Kind::Receive, 0, reactor, id), data)
+            .dispatch(w, Self::header(Kind::Receive, 0, src, id), data)
             .await;
         (!ok).then_some(End::Peer)
     }
@@ -634,16 +954,20 @@ fn now() -> f64 {
 }
 
 /// One connection, from accept to its Close.
+#[allow(clippy::too_many_arguments)]
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     m: &Master,
     mut s: S,
     sock_fd: RawFd,
     id: u64,
-    reactor: u16,
+    (reactor, listener): (u16, usize),
     ip: String,
     port: u16,
+    proxied: Option<Proxied>,
 ) {
     let cfg = &m.cfg;
+    let pcfg = &cfg.ports[listener];
+    let src = Master::src(reactor, listener);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let addr = ip.parse::<IpAddr>().ok();
     let home = dispatch::home_worker(
@@ -665,6 +989,8 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let t = now();
     cfg.owners.set(id, m.pid);
+    cfg.owners.set_listener(id, listener as u16);
+    cfg.owners.set_proxied(id, proxied.as_ref());
     cfg.owners.publish(id, &ip, port, reactor, sock_fd, t);
     SharedStats::add(&cfg.stats.connections[MASTER_SLOT], 1);
     SharedStats::add(&cfg.stats.accept_count, 1);
@@ -683,21 +1009,21 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         };
         match w {
             Some(w) => {
-                m.dispatch(w, Master::header(Kind::Connect, 0, reactor, id), &[])
+                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), &[])
                     .await;
             }
             None => refused = true,
         }
     }
-    let mut decoder = match cfg.framing {
+    let mut decoder = match pcfg.framing {
         Framing::Raw => None,
-        ref f => Some(Decoder::new(f.clone(), cfg.package_max_length)),
+        ref f => Some(Decoder::new(f.clone(), pcfg.package_max_length)),
     };
     let mut buf = vec![0u8; READ_BUF];
     let mut stop = m.stop.clone();
     let mut paused = false;
     let mut protected = false;
-    let idle = cfg.heartbeat_idle;
+    let idle = pcfg.heartbeat_idle;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
         if refused {
@@ -741,7 +1067,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     last_recv = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
-                    if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, reactor, &ip, port).await {
+                    if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, src, &ip, port).await {
                         break end;
                     }
                 }
@@ -779,7 +1105,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         } else {
             m.owner_worker(&entry)
         };
-        m.dispatch(w, Master::header(Kind::Closed, flags, reactor, id), &[])
+        m.dispatch(w, Master::header(Kind::Closed, flags, src, id), &[])
             .await;
     }
 }
@@ -809,18 +1135,18 @@ async fn deliver(
     decoder: &mut Option<Decoder>,
     data: &[u8],
     id: u64,
-    reactor: u16,
+    src: u16,
     ip: &str,
     port: u16,
 ) -> Option<End> {
     let Some(d) = decoder else {
-        return m.packet(e, id, reactor, data).await;
+        return m.packet(e, id, src, data).await;
     };
     d.push(data);
     loop {
         match d.next_packet() {
             Ok(Some(p)) => {
-                if let Some(end) = m.packet(e, id, reactor, &p).await {
+                if let Some(end) = m.packet(e, id, src, &p).await {
                     return Some(end);
                 }
             }
@@ -829,7 +1155,7 @@ async fn deliver(
                 log::log(
                     LOG_WARNING,
                     '#',
-                    reactor as i64,
+                    split_src(src).0 as i64,
                     &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
                 );
                 return Some(End::Peer);
@@ -983,6 +1309,29 @@ fn recv_batch(fd: RawFd, bufs: &mut [u8], size: usize, lens: &mut [usize]) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packet_payloads_round_trip() {
+        for peer in [
+            crate::net::Peer::Inet("127.0.0.1:9".parse().unwrap()),
+            crate::net::Peer::Inet("[::1]:65535".parse().unwrap()),
+            crate::net::Peer::Unix("/tmp/c.sock".into()),
+            crate::net::Peer::Unix(String::new()),
+        ] {
+            let p = packet_payload(&peer, b"data\0");
+            assert_eq!(split_packet(&p), Some((peer, &b"data\0"[..])));
+        }
+        assert_eq!(split_packet(&[9]), None);
+    }
+
+    #[test]
+    fn the_sender_field_carries_reactor_and_listener() {
+        for (reactor, listener) in [(0u16, 0usize), (3, 1), (254, MAX_PORTS - 1)] {
+            let src = Master::src(reactor, listener);
+            assert_ne!(src & MASTER_SRC, 0, "never a worker id");
+            assert_eq!(split_src(src), (reactor, listener));
+        }
+    }
 
     #[test]
     fn batches_cross_a_datagram_pair_in_one_call_each() {

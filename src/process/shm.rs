@@ -6,6 +6,7 @@
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
+use crate::net::proxy::Proxied;
 use crate::shm::{Mapping, ShmSafe};
 
 /// Every page a multi-worker server shares, created once per `start()` before forking.
@@ -192,6 +193,12 @@ struct SessionInfo {
     port_wid_fd: AtomicU64,
     /// Index of the listener (server port) that accepted it.
     listener: AtomicU64,
+    /// Accepted through a PROXY header: version (8 bits, 0: not proxied) | has dst (8) |
+    /// proxy_port (16) | dst_port (16).
+    proxy: AtomicU64,
+    /// The balancer's address (the socket's peer) and the header's destination, as `ip`.
+    proxy_ip: [AtomicU64; 2],
+    proxy_dst_ip: [AtomicU64; 2],
     connect_time: AtomicU64,
     last_recv_time: AtomicU64,
     last_send_time: AtomicU64,
@@ -206,6 +213,9 @@ pub struct RemoteInfo {
     pub socket_fd: i32,
     /// Index of the listener that accepted it (0: the primary port).
     pub listener: u16,
+    /// What its PROXY header said about the balancer (IP addresses only: a unix socket path
+    /// reads as empty).
+    pub proxied: Option<Proxied>,
     pub connect_time: f64,
     pub last_recv_time: f64,
     pub last_send_time: f64,
@@ -262,19 +272,7 @@ impl Owners {
     /// Publishes a new session's details (by its owner, at accept).
     pub fn publish(&self, id: u64, ip: &str, port: u16, worker_id: u16, socket_fd: i32, t: f64) {
         let s = self.info_slot(id);
-        let bytes = match ip.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(v4)) => v4.to_ipv6_mapped().octets(),
-            Ok(std::net::IpAddr::V6(v6)) => v6.octets(),
-            Err(_) => [0; 16],
-        };
-        s.ip[0].store(
-            u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
-            Ordering::Relaxed,
-        );
-        s.ip[1].store(
-            u64::from_be_bytes(bytes[8..].try_into().unwrap_or_default()),
-            Ordering::Relaxed,
-        );
+        store_ip(&s.ip, ip);
         s.port_wid_fd.store(
             (port as u64) << 48 | (worker_id as u64) << 32 | socket_fd as u32 as u64,
             Ordering::Relaxed,
@@ -291,6 +289,26 @@ impl Owners {
         self.info_slot(id)
             .listener
             .store(listener as u64, Ordering::Relaxed);
+    }
+
+    /// Records what a session's PROXY header said (None: it had none), by its owner right
+    /// before `publish`, like [`Self::set_listener`].
+    pub fn set_proxied(&self, id: u64, proxied: Option<&Proxied>) {
+        let s = self.info_slot(id);
+        let Some(p) = proxied else {
+            s.proxy.store(0, Ordering::Relaxed);
+            return;
+        };
+        let (dst_ip, dst_port) = p.dst.as_ref().map_or(("", 0), |(ip, port)| (ip, *port));
+        store_ip(&s.proxy_ip, &p.proxy_ip);
+        store_ip(&s.proxy_dst_ip, dst_ip);
+        s.proxy.store(
+            (p.version as u64) << 56
+                | (p.dst.is_some() as u64) << 48
+                | (p.proxy_port as u64) << 16
+                | dst_port as u64,
+            Ordering::Relaxed,
+        );
     }
 
     /// Records activity on a published session (by its owner).
@@ -313,14 +331,15 @@ impl Owners {
         if id == 0 || s.id.load(Ordering::Acquire) != id {
             return None;
         }
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&s.ip[0].load(Ordering::Relaxed).to_be_bytes());
-        bytes[8..].copy_from_slice(&s.ip[1].load(Ordering::Relaxed).to_be_bytes());
-        let v6 = std::net::Ipv6Addr::from(bytes);
-        let remote_ip = match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => v6.to_string(),
-        };
+        let remote_ip = load_ip(&s.ip);
+        let proxy = s.proxy.load(Ordering::Relaxed);
+        let proxied = (proxy >> 56 != 0).then(|| Proxied {
+            version: (proxy >> 56) as u8,
+            proxy_ip: load_path_or_ip(&s.proxy_ip),
+            proxy_port: (proxy >> 16) as u16,
+            dst: (proxy >> 48 & 0xff != 0)
+                .then(|| (load_path_or_ip(&s.proxy_dst_ip), proxy as u16)),
+        });
         let pwf = s.port_wid_fd.load(Ordering::Relaxed);
         let info = RemoteInfo {
             remote_ip,
@@ -328,6 +347,7 @@ impl Owners {
             worker_id: (pwf >> 32) as u16,
             socket_fd: pwf as u32 as i32,
             listener: s.listener.load(Ordering::Relaxed) as u16,
+            proxied,
             connect_time: f64::from_bits(s.connect_time.load(Ordering::Relaxed)),
             last_recv_time: f64::from_bits(s.last_recv_time.load(Ordering::Relaxed)),
             last_send_time: f64::from_bits(s.last_send_time.load(Ordering::Relaxed)),
@@ -359,9 +379,62 @@ impl Owners {
     }
 }
 
+/// An IP address into two words (IPv4 as IPv6-mapped; what is not an IP as zeros).
+fn store_ip(words: &[AtomicU64; 2], ip: &str) {
+    let bytes = match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_ipv6_mapped().octets(),
+        Ok(std::net::IpAddr::V6(v6)) => v6.octets(),
+        Err(_) => [0; 16],
+    };
+    words[0].store(
+        u64::from_be_bytes(bytes[..8].try_into().unwrap_or_default()),
+        Ordering::Relaxed,
+    );
+    words[1].store(
+        u64::from_be_bytes(bytes[8..].try_into().unwrap_or_default()),
+        Ordering::Relaxed,
+    );
+}
+
+fn load_ip(words: &[AtomicU64; 2]) -> String {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&words[0].load(Ordering::Relaxed).to_be_bytes());
+    bytes[8..].copy_from_slice(&words[1].load(Ordering::Relaxed).to_be_bytes());
+    let v6 = std::net::Ipv6Addr::from(bytes);
+    match v6.to_ipv4_mapped() {
+        Some(v4) => v4.to_string(),
+        None => v6.to_string(),
+    }
+}
+
+/// As [`load_ip`], but a stored non-IP (a unix socket path, not kept) reads as empty.
+fn load_path_or_ip(words: &[AtomicU64; 2]) -> String {
+    if words.iter().all(|w| w.load(Ordering::Relaxed) == 0) {
+        return String::new();
+    }
+    load_ip(words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxied_details_round_trip() {
+        let o = Owners::new_shared().expect("mmap");
+        let p = Proxied {
+            version: 2,
+            proxy_ip: "127.0.0.1".into(),
+            proxy_port: 40_001,
+            dst: Some(("2001:db8::2".into(), 443)),
+        };
+        o.set_proxied(9, Some(&p));
+        o.publish(9, "198.51.100.1", 5, 0, 3, 0.0);
+        assert_eq!(o.info(9).and_then(|i| i.proxied), Some(p));
+        o.set_proxied(9 + OWNER_SLOTS as u64, None);
+        o.publish(9 + OWNER_SLOTS as u64, "::1", 1, 0, 3, 0.0);
+        assert_eq!(o.info(9 + OWNER_SLOTS as u64).unwrap().proxied, None);
+    }
 
     #[test]
     fn session_info_round_trip_and_clear() {

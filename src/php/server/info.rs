@@ -30,7 +30,8 @@ struct ClientInfo {
     /// Extra keys of ours, after Swoole's.
     protected: bool,
     close_reason: Option<&'static str>,
-    /// Accepted through a PROXY header (only known to the owning worker).
+    /// Accepted through a PROXY header (published in the shared table, so known to every
+    /// worker; a unix socket path there reads as empty).
     proxied: Option<Proxied>,
     /// The verified TLS client certificate (PEM), only in the owning worker, as Swoole.
     ssl_client_cert: Option<String>,
@@ -104,7 +105,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         send_queued_bytes: 0,
         protected: false,
         close_reason: None,
-        proxied: None,
+        proxied: info.proxied,
         ssl_client_cert: None,
     })
 }
@@ -259,8 +260,8 @@ pub(super) fn stats(sh: &Shared) -> PhpResult<Zval> {
     a.insert("task_queue_num", queued as i64)?;
     let idle_tasks = task_slots.filter(|&i| load(i) == 0).count() as i64;
     a.insert("task_idle_worker_num", idle_tasks)?;
-    if r.settings.open_proxy_protocol {
-        // Ours: connections closed before onConnect for a bad, missing or late PROXY header.
+    if r.ports.iter().any(|p| p.settings.open_proxy_protocol) {
+        // Ours (when any port reads PROXY headers): connections closed before onConnect for a bad, missing or late PROXY header.
         a.insert("proxy_protocol_errors", g(&s.proxy_protocol_errors))?;
     }
     let mut z = Zval::new();

@@ -334,8 +334,17 @@ fn run_loop(
         let mut accept = Vec::new();
         let mut heartbeats = Vec::new();
         for (i, socket) in sockets.into_iter().enumerate() {
-            if task_worker || process_mode {
+            if task_worker {
                 break;
+            }
+            if process_mode {
+                if plans[i].kind.is_dgram() {
+                    // The master reads the datagrams; this worker answers with `sendto()`
+                    // on the same socket (as in Swoole), so it stays open for the
+                    // process's life.
+                    std::mem::forget(socket);
+                }
+                continue;
             }
             match plans[i].kind {
                 PortKind::Stream { unix } => {

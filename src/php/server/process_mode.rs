@@ -26,7 +26,7 @@ use crate::php::errors::{self, warning};
 use crate::php::exception::swoole_exception;
 use crate::process::channel::{Header, Kind, FLAG_RESET};
 use crate::process::dispatch::{func_decision, Decision, Event, Loads, Mode};
-use crate::process::master::{self, MasterConfig};
+use crate::process::master::{self, MasterConfig, MasterPort};
 use crate::process::privileges::Identity;
 use crate::process::{self, Channel, PeerMsg, ServerPages, SharedStats, SignalGuard, MAX_SLOTS};
 
@@ -70,7 +70,10 @@ pub(super) fn in_on_close(fd: i64) -> bool {
 
 /// Whether a message on a worker's channel is one of the master's connection events.
 pub(super) fn is_event(kind: Kind) -> bool {
-    matches!(kind, Kind::Connect | Kind::Receive | Kind::Closed)
+    matches!(
+        kind,
+        Kind::Connect | Kind::Receive | Kind::Closed | Kind::Packet
+    )
 }
 
 /// An option from `$server->setting`, as an int (the ones only PROCESS mode reads).
@@ -148,32 +151,34 @@ pub(super) fn run(
     files: StartFiles,
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
-    // The master's reactor threads serve one stream listener; what the BASE reactor adds on
-    // top (more ports, datagrams, TLS, PROXY headers) is not in the master yet: say so rather
-    // than serve some of it.
-    let first = &plans[0];
-    let unsupported = if plans.len() > 1 {
-        Some("extra ports (listen()/addlistener())")
-    } else if first.kind.is_dgram() {
-        Some("UDP and unix datagram sockets")
-    } else if first.tls.is_some() {
-        Some("SWOOLE_SSL")
-    } else if first.settings.open_proxy_protocol {
-        Some("open_proxy_protocol")
-    } else {
-        None
-    };
-    if let Some(what) = unsupported {
-        return Err(swoole_exception(
-            format!("{what}: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server"),
-            errors::INVALID_PARAMS,
-        ));
+    // The master's reactor threads serve every stream listener, each with its own framing;
+    // what the BASE reactor adds on top (datagrams, TLS) is not in the master
+    // yet: say so rather than serve some of it.
+    for p in &plans {
+        let unsupported = if p.tls.is_some() {
+            Some("SWOOLE_SSL")
+        } else {
+            None
+        };
+        if let Some(what) = unsupported {
+            return Err(swoole_exception(
+                format!("{what}: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server"),
+                errors::INVALID_PARAMS,
+            ));
+        }
+        if matches!(p.framing, Framing::Custom) {
+            return Err(swoole_exception(
+                "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
+                errors::INVALID_PARAMS,
+            ));
+        }
     }
-    let framing = first.framing.clone();
-    let unix = matches!(first.kind, crate::net::PortKind::Stream { unix: true });
-    if matches!(framing, Framing::Custom) {
+    if plans.len() > master::MAX_PORTS {
         return Err(swoole_exception(
-            "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
+            format!(
+                "SWOOLE_PROCESS serves at most {} ports per server",
+                master::MAX_PORTS
+            ),
             errors::INVALID_PARAMS,
         ));
     }
@@ -256,25 +261,37 @@ pub(super) fn run(
         }
         Ok(())
     } else {
+        let ports = plans
+            .iter()
+            .zip(&sockets)
+            .map(|(p, socket)| MasterPort {
+                listen_fd: std::os::fd::AsRawFd::as_raw_fd(socket),
+                unix: matches!(p.kind, crate::net::PortKind::Stream { unix: true }),
+                dgram: p.kind.is_dgram(),
+                framing: p.framing.clone(),
+                package_max_length: p.settings.package_max_length,
+                nodelay: p.settings.open_tcp_nodelay,
+                heartbeat_idle: p.settings.heartbeat().map(|(_, idle)| idle),
+                proxy_timeout: p
+                    .settings
+                    .open_proxy_protocol
+                    .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
+            })
+            .collect();
         let cfg = MasterConfig {
-            listen_fd: std::os::fd::AsRawFd::as_raw_fd(&sockets[0]),
-            unix,
+            ports,
             reactor_num,
             workers: peers[..n].to_vec(),
             inbound,
             stats: pages.stats,
             owners: pages.owners,
             loads,
-            framing,
-            package_max_length: settings.package_max_length,
             mode,
             events,
-            nodelay: settings.open_tcp_nodelay,
             max_connection: settings.max_connection,
             queue_frames: QUEUE_FRAMES,
             max_wait: settings.max_wait_time,
             manager_pid: pid,
-            heartbeat_idle: settings.heartbeat().map(|(_, idle)| idle),
         };
         let mut answer = |event: Event, fd: u64, data: &[u8]| {
             func.as_ref().map_or(Some(Decision::Default), |f| {
@@ -401,14 +418,18 @@ fn manager_main(
     }
 }
 
-/// A connection event from the master, in a worker: the callback, with the reactor id the
-/// master gave (its thread), and the failure policy of BASE mode (an exception closes the
+/// A connection event from the master, in a worker: the callback of the port that accepted
+/// the session (the frame's sender names it; a port without its own falls back to the
+/// server's, as in BASE), with the reactor id the master gave (its thread), and the failure
+/// policy of BASE mode (an exception closes the
 /// session, here by asking the master).
 pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
     let id = h.target;
-    let reactor = (h.src & !master::MASTER_SRC) as i64;
+    let (reactor, port) = master::split_src(h.src);
+    let reactor = reactor as i64;
+    let cbs = sink.ports.get(port).unwrap_or(&sink.ports[0]);
     let outcome = match h.kind {
-        Kind::Connect => sink.ports[0].on_connect.as_ref().map(|cb| {
+        Kind::Connect => cbs.on_connect.as_ref().map(|cb| {
             let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
             cb.call(&mut args, &|| format!("onConnect (fd {id})"))
         }),
@@ -421,7 +442,7 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
                     std::sync::atomic::Ordering::Relaxed,
                 );
             }
-            let out = sink.ports[0].on_receive.as_ref().map(|cb| {
+            let out = cbs.on_receive.as_ref().map(|cb| {
                 let mut args = [
                     sink.server.shallow_clone(),
                     long(id as i64),
@@ -433,13 +454,19 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
             count_request(sink);
             out
         }
+        Kind::Packet => {
+            if let Some((peer, data)) = master::split_packet(payload) {
+                sink.on_packet(port.min(sink.ports.len() - 1), data, &peer);
+            }
+            None
+        }
         Kind::Closed => {
             let rid = if h.flags & FLAG_RESET != 0 {
                 -1
             } else {
                 reactor
             };
-            if let Some(cb) = &sink.ports[0].on_close {
+            if let Some(cb) = &cbs.on_close {
                 let mut args = [sink.server.shallow_clone(), long(id as i64), long(rid)];
                 let before = CLOSING.with(|c| c.replace(id));
                 cb.call(&mut args, &|| format!("onClose (fd {id})"));

@@ -460,6 +460,7 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
         | Kind::Connect
         | Kind::Receive
         | Kind::Closed
+        | Kind::Packet
         | Kind::Bind => {}
     }
 }
