@@ -20,9 +20,14 @@ for ($i = 0; $i < 20; $i++) {
 }
 echo "answered: $answered, workers seen: ", count($pids) >= 4 ? '4 or more' : count($pids), "\n";
 kill_pid(server_pid($h), 10); // SIGUSR1: reload
-usleep(500000);
-fwrite($c, "x");
-$r = (int)fgets($c);
+// The old worker answers until its replacement is up (a fixed 0.5 s wait failed under
+// parallel load): ask until a new pid answers, for at most 5 s.
+$deadline = microtime(true) + 5;
+do {
+    usleep(100000);
+    fwrite($c, "x");
+    $r = (int)fgets($c);
+} while ($r > 0 && isset($pids[$r]) && microtime(true) < $deadline);
 echo "after reload, served by a new worker: ", var_export($r > 0 && !isset($pids[$r]), true), "\n";
 echo "still connected: ", var_export(!feof($c), true), "\n";
 fclose($c);

@@ -899,15 +899,21 @@ mod tests {
         t.set(b"victim", &[(0, Value::Int(1)), (1, Value::Str(b"before"))])
             .unwrap();
         let t2 = &t;
+        let written = crate::shm::testing::shared_flag();
         let child = fork_child(move || {
             t2.start_write_and_hang(b"victim", 1, b"half");
+            written.store(1, std::sync::atomic::Ordering::Release);
             loop {
                 std::thread::sleep(Duration::from_secs(1));
             }
         });
-        // Wait until the child holds the bucket lock.
+        // Wait until the child holds the bucket lock and has written half the row (waiting
+        // for the lock alone raced: a child preempted between locking and writing was
+        // killed before it wrote, and the row read back "before").
         let b = t.bucket_of(&Key::new(b"victim"));
-        while t.bucket(b).lock.owner() != child as u32 {
+        while t.bucket(b).lock.owner() != child as u32
+            || written.load(std::sync::atomic::Ordering::Acquire) == 0
+        {
             std::thread::yield_now();
         }
         // SAFETY: killing our own child.
