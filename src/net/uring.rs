@@ -44,8 +44,10 @@ const RING_ENTRIES: u32 = 1024;
 pub const BUF_SIZE: usize = 64 * 1024;
 /// Receive buffers in the ring (a power of two). Each is copied out and recycled as soon
 /// as its completion is seen, so this bounds the receives that complete within one wait,
-/// not the connections; more get ENOBUFS and are re-armed.
-const BUF_COUNT: u16 = 64;
+/// not the connections; more get ENOBUFS and are re-armed. 64 made 1,000 busy connections
+/// cost 7.3 µs of server CPU per request (re-arming) against 5.1 with 512; the memory is
+/// 32 MiB of address space per worker, touched only as far as receives fill it.
+const BUF_COUNT: u16 = 512;
 const BGID: u16 = 0;
 /// Bytes of one connection in flight in a `Send` (one at a time).
 pub const SEND_MAX: usize = 256 * 1024;
