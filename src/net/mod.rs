@@ -29,7 +29,7 @@ pub mod heartbeat;
 pub mod listener;
 pub mod port;
 pub mod proxy;
-mod proxy_accept;
+pub(crate) mod proxy_accept;
 pub mod reactor;
 pub mod session;
 pub mod sockopt;

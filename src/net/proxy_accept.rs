@@ -11,6 +11,7 @@
 //! in the kernel, so the connection's ordinary read path and framing see it untouched.
 
 use std::io;
+use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -20,6 +21,13 @@ use super::conn::Stream;
 use super::proxy::{self, Parsed, Proxied, ProxyHeader};
 use super::Reactor;
 use crate::process::SharedStats;
+
+/// The raw socket a PROXY header is read from (it precedes any TLS handshake).
+#[derive(Clone, Copy)]
+pub(crate) enum RawSock<'a> {
+    Tcp(&'a tokio::net::TcpStream),
+    Unix(&'a tokio::net::UnixStream),
+}
 
 /// The peek buffer's first size: a v1 line (107 bytes) or a v2 header with IPv6 addresses
 /// and a few TLVs fits; longer v2 headers grow it up to [`proxy::V2_MAX`].
@@ -37,7 +45,18 @@ impl Reactor {
     ) {
         let timeout = self.ports[listener].settings.proxy_protocol_timeout;
         let limit = Duration::from_secs_f64(timeout);
-        let verdict = match tokio::time::timeout(limit, read_header(&stream)).await {
+        let raw = match &stream {
+            Stream::Tcp(s) => Some(RawSock::Tcp(s)),
+            Stream::Unix(s) => Some(RawSock::Unix(s)),
+            Stream::Tls(_) | Stream::Uring(_) => None,
+        };
+        let header = async {
+            match raw {
+                Some(raw) => read_header(raw).await,
+                None => Err(Some(not_raw().to_string())),
+            }
+        };
+        let verdict = match tokio::time::timeout(limit, header).await {
             Ok(r) => r,
             Err(_) => Err(Some(format!(
                 "no complete PROXY protocol header within {timeout} s (proxy_protocol_timeout)"
@@ -80,7 +99,10 @@ impl Reactor {
 /// header. `Err` is the reason for the warning, or None for a connection that closed (or
 /// was reset) before sending anything: balancers' TCP health checks do that every few
 /// seconds, and a warning for each would drown the log.
-async fn read_header(stream: &Stream) -> Result<ProxyHeader, Option<String>> {
+///
+/// Shared by BASE mode and the PROCESS-mode master (whose reactor threads need a `Send`
+/// future: hence the borrowed raw socket rather than the worker's connection type).
+pub(crate) async fn read_header(stream: RawSock<'_>) -> Result<ProxyHeader, Option<String>> {
     let mut buf = vec![0u8; FIRST_PEEK];
     let mut seen = 0;
     loop {
@@ -121,14 +143,12 @@ async fn read_header(stream: &Stream) -> Result<ProxyHeader, Option<String>> {
 
 /// Peeks at what the socket holds once it holds more than `seen` bytes (or `buf` is full).
 /// None: the peer closed (or shut down its side) without sending more.
-async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<Option<usize>> {
+async fn peek_more(stream: RawSock<'_>, buf: &mut [u8], seen: usize) -> io::Result<Option<usize>> {
     loop {
-        let ready = match stream {
-            Stream::Tcp(s) => s.ready(Interest::READABLE).await?,
-            Stream::Unix(s) => s.ready(Interest::READABLE).await?,
-            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
+        let (ready, fd) = match stream {
+            RawSock::Tcp(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
+            RawSock::Unix(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
         };
-        let fd = stream.raw_fd();
         let mut peek = || {
             // SAFETY: an open socket and a buffer of buf.len() writable bytes.
             let n = unsafe {
@@ -151,9 +171,8 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
             Ok(n)
         };
         let r = match stream {
-            Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
-            Stream::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
-            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
+            RawSock::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
+            RawSock::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
         };
         match r {
             Ok(0) => return Ok(None),
@@ -171,21 +190,19 @@ async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<O
 }
 
 /// Reads exactly `buf.len()` bytes that a peek has shown are there.
-async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
+async fn consume(stream: RawSock<'_>, buf: &mut [u8]) -> io::Result<()> {
     let mut done = 0;
     while done < buf.len() {
         let r = match stream {
-            Stream::Tcp(s) => s.try_read(&mut buf[done..]),
-            Stream::Unix(s) => s.try_read(&mut buf[done..]),
-            Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
+            RawSock::Tcp(s) => s.try_read(&mut buf[done..]),
+            RawSock::Unix(s) => s.try_read(&mut buf[done..]),
         };
         match r {
             Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
             Ok(n) => done += n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => match stream {
-                Stream::Tcp(s) => s.readable().await?,
-                Stream::Unix(s) => s.readable().await?,
-                Stream::Tls(_) | Stream::Uring(_) => return Err(not_raw()),
+                RawSock::Tcp(s) => s.readable().await?,
+                RawSock::Unix(s) => s.readable().await?,
             },
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),

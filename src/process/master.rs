@@ -40,7 +40,8 @@ use super::shm::{Owners, SharedStats, MAX_SLOTS};
 use super::signals::SignalGuard;
 use super::Channel;
 use crate::codec::{Decoder, Framing};
-use crate::net::proxy::{self, Proxied};
+use crate::net::proxy::Proxied;
+use crate::net::proxy_accept::{read_header, RawSock};
 
 /// The slot of the shared page where the master counts its open connections (the manager
 /// zeroes a worker's slot when the worker dies; this one belongs to no worker).
@@ -656,7 +657,10 @@ async fn read_proxy_header(
 ) -> Option<(Stream, String, u16, Option<Proxied>)> {
     let mut stop = m.stop.clone();
     let verdict = tokio::select! {
-        r = tokio::time::timeout(limit, read_header(&stream)) => match r {
+        r = tokio::time::timeout(limit, read_header(match &stream {
+            Stream::Tcp(s) => RawSock::Tcp(s),
+            Stream::Unix(s) => RawSock::Unix(s),
+        })) => match r {
             Ok(v) => v,
             Err(_) => Err(Some(format!(
                 "no complete PROXY protocol header within {} s (proxy_protocol_timeout)",
@@ -689,120 +693,6 @@ async fn read_proxy_header(
             None
         }
     }
-}
-
-/// Peeks until the received bytes are a whole PROXY header or cannot become one, then
-/// consumes exactly the header (what follows stays in the kernel for the framing). The same
-/// steps as BASE mode's `crate::net::proxy_accept`, which works on the worker's connection
-/// type (not `Send`), here over the master's sockets. `Err(None)`: the peer left without a
-/// byte.
-async fn read_header(stream: &Stream) -> Result<proxy::ProxyHeader, Option<String>> {
-    let mut buf = vec![0u8; 256];
-    let mut seen = 0;
-    loop {
-        let n = match peek_more(stream, &mut buf, seen).await {
-            Ok(n) => n,
-            Err(_) if seen == 0 => return Err(None),
-            Err(e) => {
-                return Err(Some(format!(
-                    "reading the PROXY protocol header failed after {seen} bytes: {e}"
-                )))
-            }
-        };
-        let Some(n) = n else {
-            if seen == 0 {
-                return Err(None);
-            }
-            return Err(Some(format!(
-                "the peer closed the connection after {seen} bytes, before a complete PROXY protocol header"
-            )));
-        };
-        seen = n;
-        match proxy::parse(&buf[..n]) {
-            Ok(proxy::Parsed::Complete { header, len }) => {
-                consume(stream, &mut buf[..len])
-                    .await
-                    .map_err(|e| Some(format!("reading the PROXY protocol header failed: {e}")))?;
-                return Ok(header);
-            }
-            Ok(proxy::Parsed::NeedMore { at_least }) => {
-                if at_least > buf.len() {
-                    buf.resize(at_least.min(proxy::V2_MAX), 0);
-                }
-            }
-            Err(e) => return Err(Some(e.to_string())),
-        }
-    }
-}
-
-/// What the socket holds once it holds more than `seen` bytes (or `buf` is full); None: the
-/// peer closed without sending more.
-async fn peek_more(stream: &Stream, buf: &mut [u8], seen: usize) -> io::Result<Option<usize>> {
-    loop {
-        let (ready, fd) = match stream {
-            Stream::Tcp(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
-            Stream::Unix(s) => (s.ready(Interest::READABLE).await?, s.as_raw_fd()),
-        };
-        let mut peek = || {
-            // SAFETY: an open socket and a buffer of buf.len() writable bytes.
-            let n = unsafe {
-                libc::recv(
-                    fd,
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    libc::MSG_PEEK | libc::MSG_DONTWAIT,
-                )
-            };
-            if n < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let n = n as usize;
-            if n == seen && n > 0 && n < buf.len() {
-                // Nothing new: a peek never drains the socket, so say WouldBlock to clear
-                // tokio's readiness and wait for the next segment.
-                return Err(io::ErrorKind::WouldBlock.into());
-            }
-            Ok(n)
-        };
-        let r = match stream {
-            Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut peek),
-            Stream::Unix(s) => s.try_io(Interest::READABLE, &mut peek),
-        };
-        match r {
-            Ok(0) => return Ok(None),
-            Ok(n) => return Ok(Some(n)),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                // The peer half-closed with only part of a header sent: nothing more comes.
-                if ready.is_read_closed() && seen > 0 {
-                    return Ok(None);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// Reads exactly `buf.len()` bytes that a peek has shown are there.
-async fn consume(stream: &Stream, buf: &mut [u8]) -> io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        let r = match stream {
-            Stream::Tcp(s) => s.try_read(&mut buf[done..]),
-            Stream::Unix(s) => s.try_read(&mut buf[done..]),
-        };
-        match r {
-            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => done += n,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => match stream {
-                Stream::Tcp(s) => s.readable().await?,
-                Stream::Unix(s) => s.readable().await?,
-            },
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 impl Master {
