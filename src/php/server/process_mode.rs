@@ -151,21 +151,9 @@ pub(super) fn run(
     files: StartFiles,
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
-    // The master's reactor threads serve every stream listener, each with its own framing;
-    // what the BASE reactor adds on top (datagrams, TLS) is not in the master
-    // yet: say so rather than serve some of it.
+    // The master's reactor threads serve every listener (TLS included), each with its own
+    // framing; what needs PHP in the master is refused.
     for p in &plans {
-        let unsupported = if p.tls.is_some() {
-            Some("SWOOLE_SSL")
-        } else {
-            None
-        };
-        if let Some(what) = unsupported {
-            return Err(swoole_exception(
-                format!("{what}: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server"),
-                errors::INVALID_PARAMS,
-            ));
-        }
         if matches!(p.framing, Framing::Custom) {
             return Err(swoole_exception(
                 "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
@@ -276,6 +264,7 @@ pub(super) fn run(
                     .settings
                     .open_proxy_protocol
                     .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
+                tls: p.tls.as_ref().map(|t| (t.acceptor(), t.handshake_timeout)),
             })
             .collect();
         let cfg = MasterConfig {

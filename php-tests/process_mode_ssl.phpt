@@ -1,0 +1,96 @@
+--TEST--
+SWOOLE_PROCESS with SWOOLE_SSL: the master runs the TLS handshake and holds the TLS state; a TLS client gets its echo; a plain-text client on the TLS port gets no onConnect and counts in ssl_handshake_fail_count; an extra plain port beside it works; a worker SIGKILLed while a TLS client is connected: the client stays connected and the replacement answers it
+--FILE--
+<?php
+require __DIR__ . '/_tls.php';
+$d = make_certs();
+$dir = sys_get_temp_dir() . '/pm_ssl_' . getmypid();
+@mkdir($dir);
+$p2 = free_port();
+$h = start_server('
+$s = new Swoole\Server("127.0.0.1", $PORT, SWOOLE_PROCESS, SWOOLE_SOCK_TCP | SWOOLE_SSL);
+$s->set([
+    "worker_num" => 2,
+    "ssl_cert_file" => "' . $d . '/server.pem",
+    "ssl_key_file" => "' . $d . '/server.key",
+    "ssl_handshake_timeout" => 1.0,
+]);
+$plain = $s->listen("127.0.0.1", ' . $p2 . ', SWOOLE_SOCK_TCP);
+$s->on("WorkerStart", function ($s, $id) { file_put_contents("' . $dir . '/w$id", getmypid()); });
+$s->on("Connect", function ($s, $fd) { file_put_contents("' . $dir . '/connects", "$fd\n", FILE_APPEND | LOCK_EX); });
+$s->on("Receive", function ($s, $fd, $rid, $data) {
+    if ($data === "stats") {
+        $st = $s->stats();
+        $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"]);
+        return;
+    }
+    $s->send($fd, $s->worker_id . " " . getmypid() . " echo:$data");
+});
+$s->on("Close", function ($s, $fd) { file_put_contents("' . $dir . '/closes", "$fd\n", FILE_APPEND | LOCK_EX); });
+$s->start();
+');
+$port = $h['port'];
+$deadline = microtime(true) + 10;
+while ((!is_file("$dir/w0") || !is_file("$dir/w1")) && microtime(true) < $deadline) usleep(10000);
+$lines = fn($f) => array_filter(explode("\n", (string)@file_get_contents("$dir/$f")));
+
+// 1. A TLS client: its echo.
+$tls = tls_client($port);
+var_dump($tls !== false);
+fwrite($tls, "hello");
+[$wid, $pid, $echo] = explode(' ', (string)fread($tls, 200), 3);
+echo "tls: $echo\n";
+usleep(100000);
+echo "connects: ", count($lines('connects')), "\n";
+
+// 2. Plain text on the TLS port: closed, no onConnect, counted.
+$bad = client($port);
+fwrite($bad, "GET / HTTP/1.0\r\n\r\n");
+var_dump(sees_eof($bad));
+usleep(200000);
+echo "connects after the plain client: ", count($lines('connects')), "\n";
+fwrite($tls, "stats");
+echo "tls: ", fread($tls, 200), "\n";
+
+// 3. The extra plain port beside the TLS one.
+$c = client($p2);
+fwrite($c, "plain");
+echo "plain: ", explode(' ', (string)fread($c, 200), 3)[2], "\n";
+fclose($c);
+
+// 4. SIGKILL the worker serving the TLS client: the master keeps the TLS session.
+kill_pid((int)$pid, 9);
+$deadline = microtime(true) + 10;
+while (((int)@file_get_contents("$dir/w$wid") === (int)$pid) && microtime(true) < $deadline) usleep(10000);
+$new = (int)@file_get_contents("$dir/w$wid");
+echo "replacement: ", var_export($new > 0 && $new !== (int)$pid, true), "\n";
+fwrite($tls, "again");
+[$wid2, $pid2, $echo2] = explode(' ', (string)fread($tls, 200), 3);
+echo "tls after the kill: $echo2, same worker id: ", var_export($wid2 === $wid, true), ", by the replacement: ", var_export((int)$pid2 === $new, true), "\n";
+echo "tls eof: ", var_export(feof($tls), true), "\n";
+fclose($tls);
+usleep(200000);
+$out = stop_server($h);
+echo "exit {$h['exit']}\n";
+echo "connects: ", count($lines('connects')), ", closes: ", count($lines('closes')), "\n";
+// The only output: the manager's report of the kill.
+$ol = array_filter(explode("\n", trim($out)));
+echo "server output: ", count($ol), " line, ", preg_match('/abnormal exit, status=0, signal=9$/', implode('', $ol)), "\n";
+if (count($ol) !== 1) echo $out;
+array_map('unlink', glob("$dir/*"));
+rmdir($dir);
+?>
+--EXPECT--
+bool(true)
+tls: echo:hello
+connects: 1
+bool(true)
+connects after the plain client: 1
+tls: fails=1 conns=1
+plain: echo:plain
+replacement: true
+tls after the kill: echo:again, same worker id: true, by the replacement: true
+tls eof: false
+exit 0
+connects: 2, closes: 2
+server output: 1 line, 1
