@@ -1,12 +1,12 @@
 --TEST--
-SWOOLE_PROCESS with SWOOLE_SSL: the master runs the TLS handshake and holds the TLS state; a TLS client gets its echo; a plain-text client on the TLS port gets no onConnect and counts in ssl_handshake_fail_count; an extra plain port beside it works; a worker SIGKILLed while a TLS client is connected: the client stays connected and the replacement answers it
+SWOOLE_PROCESS with SWOOLE_SSL: the master runs the TLS handshake and holds the TLS state; a TLS client gets its echo; a plain-text client on the TLS port gets no onConnect and counts in ssl_handshake_fail_count; an extra plain port beside it works; a verify_peer TLS port reports the client certificate in getClientInfo(); a worker SIGKILLed while a TLS client is connected: the client stays connected and the replacement answers it
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
 $d = make_certs();
 $dir = sys_get_temp_dir() . '/pm_ssl_' . getmypid();
 @mkdir($dir);
-$p2 = free_port();
+$p2 = free_port(); $p3 = free_port();
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT, SWOOLE_PROCESS, SWOOLE_SOCK_TCP | SWOOLE_SSL);
 $s->set([
@@ -16,9 +16,21 @@ $s->set([
     "ssl_handshake_timeout" => 1.0,
 ]);
 $plain = $s->listen("127.0.0.1", ' . $p2 . ', SWOOLE_SOCK_TCP);
+$verify = $s->listen("127.0.0.1", ' . $p3 . ', SWOOLE_SOCK_TCP | SWOOLE_SSL);
+$verify->set([
+    "ssl_cert_file" => "' . $d . '/server.pem",
+    "ssl_key_file" => "' . $d . '/server.key",
+    "ssl_verify_peer" => true,
+    "ssl_client_cert_file" => "' . $d . '/ca.pem",
+]);
 $s->on("WorkerStart", function ($s, $id) { file_put_contents("' . $dir . '/w$id", getmypid()); });
 $s->on("Connect", function ($s, $fd) { file_put_contents("' . $dir . '/connects", "$fd\n", FILE_APPEND | LOCK_EX); });
 $s->on("Receive", function ($s, $fd, $rid, $data) {
+    if ($data === "cert") {
+        $pem = $s->getClientInfo($fd)["ssl_client_cert"] ?? "";
+        $s->send($fd, "cert:" . (openssl_x509_parse($pem)["subject"]["CN"] ?? "none"));
+        return;
+    }
     if ($data === "stats") {
         $st = $s->stats();
         $s->send($fd, "fails=" . $st["ssl_handshake_fail_count"] . " conns=" . $st["connection_num"]);
@@ -58,6 +70,14 @@ fwrite($c, "plain");
 echo "plain: ", explode(' ', (string)fread($c, 200), 3)[2], "\n";
 fclose($c);
 
+// 3b. A TLS port with ssl_verify_peer: the client's certificate in getClientInfo().
+$v = tls_client($p3, ['local_cert' => "$d/client.pem", 'local_pk' => "$d/client.key"]);
+fwrite($v, "cert");
+echo "verified port: ", fread($v, 200), "\n";
+fclose($v);
+fwrite($tls, "cert");
+echo "tls port: ", fread($tls, 200), "\n";
+
 // 4. SIGKILL the worker serving the TLS client: the master keeps the TLS session.
 kill_pid((int)$pid, 9);
 $deadline = microtime(true) + 10;
@@ -88,9 +108,11 @@ bool(true)
 connects after the plain client: 1
 tls: fails=1 conns=1
 plain: echo:plain
+verified port: cert:client
+tls port: cert:none
 replacement: true
 tls after the kill: echo:again, same worker id: true, by the replacement: true
 tls eof: false
 exit 0
-connects: 2, closes: 2
+connects: 3, closes: 3
 server output: 1 line, 1

@@ -541,17 +541,26 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                         (Stream::Tcp(s), Some((acceptor, limit))) => {
                             if let Some(t) = tls_handshake(&m2, acceptor, s, limit).await {
                                 let id = m2.cfg.stats.next_id();
-                                serve(&m2, t, sock_fd, id, at, ip, rport, proxied).await;
+                                // The verified client certificate rides with the Connect,
+                                // for getClientInfo()['ssl_client_cert'] in that worker.
+                                let cert = t
+                                    .get_ref()
+                                    .1
+                                    .peer_certificates()
+                                    .and_then(|c| c.first())
+                                    .map(|c| crate::net::tls::pem_certificate(c.as_ref()));
+                                let (ip, rport) = (ip, rport);
+                                serve(&m2, t, sock_fd, id, at, (ip, rport, cert), proxied).await;
                             }
                         }
                         (Stream::Tcp(s), None) => {
                             let id = m2.cfg.stats.next_id();
-                            serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await;
+                            serve(&m2, s, sock_fd, id, at, (ip, rport, None), proxied).await;
                         }
                         // start() refuses SWOOLE_SSL on anything but TCP.
                         (Stream::Unix(s), _) => {
                             let id = m2.cfg.stats.next_id();
-                            serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await;
+                            serve(&m2, s, sock_fd, id, at, (ip, rport, None), proxied).await;
                         }
                     }
                     m2.live.fetch_sub(1, Ordering::AcqRel);
@@ -912,8 +921,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
     sock_fd: RawFd,
     id: u64,
     (reactor, listener): (u16, usize),
-    ip: String,
-    port: u16,
+    (ip, port, cert): (String, u16, Option<String>),
     proxied: Option<Proxied>,
 ) {
     let cfg = &m.cfg;
@@ -960,7 +968,8 @@ async fn serve<S: AsyncRead + CloseNotify>(
         };
         match w {
             Some(w) => {
-                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), &[])
+                let payload = cert.as_deref().unwrap_or_default().as_bytes();
+                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), payload)
                     .await;
             }
             None => refused = true,

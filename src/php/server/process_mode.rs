@@ -42,6 +42,15 @@ thread_local! {
     static CLOSING: Cell<u64> = const { Cell::new(0) };
     /// `dispatch_mode` 5: `bind()` means something.
     static UID_MODE: Cell<bool> = const { Cell::new(false) };
+    /// In a worker: the verified TLS client certificates (PEM) of the sessions whose
+    /// onConnect ran here (the master sends each with the Connect), until their onClose.
+    static CLIENT_CERTS: std::cell::RefCell<std::collections::HashMap<u64, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `getClientInfo()['ssl_client_cert']` of a session, in the worker that ran its onConnect.
+pub(super) fn client_cert(fd: i64) -> Option<String> {
+    CLIENT_CERTS.with(|c| c.borrow().get(&(fd as u64)).cloned())
 }
 
 /// The master's channel, in a PROCESS-mode server (where the master owns every session).
@@ -407,6 +416,18 @@ fn manager_main(
     }
 }
 
+fn on_connect(
+    sink: &PhpSink,
+    cbs: &super::sink::PortCallbacks,
+    id: u64,
+    reactor: i64,
+) -> Option<Outcome> {
+    cbs.on_connect.as_ref().map(|cb| {
+        let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
+        cb.call(&mut args, &|| format!("onConnect (fd {id})"))
+    })
+}
+
 /// A connection event from the master, in a worker: the callback of the port that accepted
 /// the session (the frame's sender names it; a port without its own falls back to the
 /// server's, as in BASE), with the reactor id the master gave (its thread), and the failure
@@ -418,10 +439,12 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
     let reactor = reactor as i64;
     let cbs = sink.ports.get(port).unwrap_or(&sink.ports[0]);
     let outcome = match h.kind {
-        Kind::Connect => cbs.on_connect.as_ref().map(|cb| {
-            let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
-            cb.call(&mut args, &|| format!("onConnect (fd {id})"))
-        }),
+        Kind::Connect if !payload.is_empty() => {
+            let pem = String::from_utf8_lossy(payload).into_owned();
+            CLIENT_CERTS.with(|c| c.borrow_mut().insert(id, pem));
+            on_connect(sink, cbs, id, reactor)
+        }
+        Kind::Connect => on_connect(sink, cbs, id, reactor),
         Kind::Receive => {
             let slot = sink.reactor.upgrade().map(|r| r.stats.slot % MAX_SLOTS);
             let loads = LOADS.with(|l| l.get());
@@ -461,6 +484,7 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
                 cb.call(&mut args, &|| format!("onClose (fd {id})"));
                 CLOSING.with(|c| c.set(before));
             }
+            CLIENT_CERTS.with(|c| c.borrow_mut().remove(&id));
             None
         }
         _ => None,
