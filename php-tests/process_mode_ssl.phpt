@@ -1,9 +1,11 @@
 --TEST--
-SWOOLE_PROCESS with SWOOLE_SSL: the master runs the TLS handshake and holds the TLS state; a TLS client gets its echo; a plain-text client on the TLS port gets no onConnect and counts in ssl_handshake_fail_count; an extra plain port beside it works; a verify_peer TLS port reports the client certificate in getClientInfo(); a worker SIGKILLed while a TLS client is connected: the client stays connected and the replacement answers it
+SWOOLE_PROCESS with SWOOLE_SSL: the master runs the TLS handshake and holds the TLS state; a TLS client gets its echo; a plain-text client on the TLS port gets no onConnect and counts in ssl_handshake_fail_count; an extra plain port beside it works; reload() re-reads the certificates in the master; a verify_peer TLS port reports the client certificate in getClientInfo(); a worker SIGKILLed while a TLS client is connected: the client stays connected and the replacement answers it
 --FILE--
 <?php
 require __DIR__ . '/_tls.php';
 $d = make_certs();
+copy("$d/server.pem", "$d/live.pem");
+copy("$d/server.key", "$d/live.key");
 $dir = sys_get_temp_dir() . '/pm_ssl_' . getmypid();
 @mkdir($dir);
 $p2 = free_port(); $p3 = free_port();
@@ -11,8 +13,8 @@ $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT, SWOOLE_PROCESS, SWOOLE_SOCK_TCP | SWOOLE_SSL);
 $s->set([
     "worker_num" => 2,
-    "ssl_cert_file" => "' . $d . '/server.pem",
-    "ssl_key_file" => "' . $d . '/server.key",
+    "ssl_cert_file" => "' . $d . '/live.pem",
+    "ssl_key_file" => "' . $d . '/live.key",
     "ssl_handshake_timeout" => 1.0,
 ]);
 $plain = $s->listen("127.0.0.1", ' . $p2 . ', SWOOLE_SOCK_TCP);
@@ -29,6 +31,10 @@ $s->on("Receive", function ($s, $fd, $rid, $data) {
     if ($data === "cert") {
         $pem = $s->getClientInfo($fd)["ssl_client_cert"] ?? "";
         $s->send($fd, "cert:" . (openssl_x509_parse($pem)["subject"]["CN"] ?? "none"));
+        return;
+    }
+    if ($data === "reload") {
+        $s->send($fd, "reload:" . var_export($s->reload(), true));
         return;
     }
     if ($data === "stats") {
@@ -88,19 +94,39 @@ fwrite($tls, "again");
 [$wid2, $pid2, $echo2] = explode(' ', (string)fread($tls, 200), 3);
 echo "tls after the kill: $echo2, same worker id: ", var_export($wid2 === $wid, true), ", by the replacement: ", var_export((int)$pid2 === $new, true), "\n";
 echo "tls eof: ", var_export(feof($tls), true), "\n";
+
+// 5. reload() with renewed certificate files: the master re-reads them for new handshakes;
+// the open TLS session keeps going across the workers' restart.
+$cn = peer_cn($c1 = tls_client($port, ['capture_peer_cert' => true]));
+fclose($c1);
+copy("$d/other.pem", "$d/live.pem");
+copy("$d/other.key", "$d/live.key");
+fwrite($tls, "reload");
+echo "tls: ", fread($tls, 200), "\n";
+$deadline = microtime(true) + 10;
+do {
+    usleep(100000);
+    $c2 = tls_client($port, ['capture_peer_cert' => true]);
+    $cn2 = $c2 ? peer_cn($c2) : 'failed';
+    if ($c2) fclose($c2);
+} while ($cn2 !== 'other.test' && microtime(true) < $deadline);
+echo "certificate before: $cn, after reload(): $cn2\n";
+fwrite($tls, "after");
+echo "tls after the reload: ", explode(' ', (string)fread($tls, 200), 3)[2] ?? 'nothing', "\n";
 fclose($tls);
 usleep(200000);
 $out = stop_server($h);
 echo "exit {$h['exit']}\n";
-echo "connects: ", count($lines('connects')), ", closes: ", count($lines('closes')), "\n";
-// The only output: the manager's report of the kill.
-$ol = array_filter(explode("\n", trim($out)));
-echo "server output: ", count($ol), " line, ", preg_match('/abnormal exit, status=0, signal=9$/', implode('', $ol)), "\n";
-if (count($ol) !== 1) echo $out;
+echo "connects: ", count($lines('connects')), ", closes: ", count($lines('closes')), ", equal: ", var_export(count($lines('connects')) === count($lines('closes')), true), "\n";
+// The only output: the manager's report of the kill, and of the reload.
+$ol = array_values(array_filter(explode("\n", trim($out))));
+echo "server output: ", count($ol), " lines, ", preg_match('/abnormal exit, status=0, signal=9$/', $ol[0] ?? ''),
+    preg_match('/INFO\tServer is reloading all workers now$/', $ol[1] ?? ''), "\n";
+if (count($ol) !== 2) echo $out;
 array_map('unlink', glob("$dir/*"));
 rmdir($dir);
 ?>
---EXPECT--
+--EXPECTF--
 bool(true)
 tls: echo:hello
 connects: 1
@@ -113,6 +139,9 @@ tls port: cert:none
 replacement: true
 tls after the kill: echo:again, same worker id: true, by the replacement: true
 tls eof: false
+tls: reload:true
+certificate before: localhost, after reload(): other.test
+tls after the reload: echo:after
 exit 0
-connects: 3, closes: 3
-server output: 1 line, 1
+connects: %d, closes: %d, equal: true
+server output: 2 lines, 11

@@ -91,7 +91,7 @@ pub struct MasterPort {
     /// `SWOOLE_SSL`: the acceptor (a plain-Rust config, built on the PHP thread before the
     /// fork) and `ssl_handshake_timeout`. The master holds the TLS state, so a worker that
     /// dies costs no client its session.
-    pub tls: Option<(tokio_rustls::TlsAcceptor, Duration)>,
+    pub tls: Option<crate::net::tls::TlsListener>,
 }
 
 /// What the master needs, all made before the manager was forked.
@@ -371,8 +371,16 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         }
     };
     let mut manager_gone = false;
+    let mut reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
     loop {
         let (sigs, go_on) = pump(Duration::from_millis(500));
+        let now_reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
+        if now_reloads != reloads {
+            // reload(): the manager restarts the workers; the TLS state is ours, so the
+            // certificates are re-read here (new handshakes get them, sessions keep theirs).
+            reloads = now_reloads;
+            reload_tls(&m.cfg.ports);
+        }
         let mut stop = !go_on;
         for sig in sigs {
             match sig {
@@ -447,6 +455,20 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         let _ = t.join();
     }
     Ok(())
+}
+
+/// Re-reads every TLS listener's certificates; a broken renewal keeps the previous ones.
+fn reload_tls(ports: &[MasterPort]) {
+    for tls in ports.iter().filter_map(|p| p.tls.as_ref()) {
+        if let Err(e) = tls.reload() {
+            log::log(
+                LOG_WARNING,
+                '#',
+                0,
+                &format!("SSL certificates not reloaded, still serving the previous ones: {e}"),
+            );
+        }
+    }
 }
 
 /// Accepts on this thread's copy of listener `port`'s socket until the runtime ends.
@@ -538,7 +560,8 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                     // The id only after the PROXY header and the TLS handshake: a connection
                     // that fails either never becomes a session.
                     match (stream, tls) {
-                        (Stream::Tcp(s), Some((acceptor, limit))) => {
+                        (Stream::Tcp(s), Some(tls)) => {
+                            let (acceptor, limit) = (tls.acceptor(), tls.handshake_timeout);
                             if let Some(t) = tls_handshake(&m2, acceptor, s, limit).await {
                                 let id = m2.cfg.stats.next_id();
                                 // The verified client certificate rides with the Connect,

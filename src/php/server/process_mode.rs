@@ -273,7 +273,7 @@ pub(super) fn run(
                     .settings
                     .open_proxy_protocol
                     .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
-                tls: p.tls.as_ref().map(|t| (t.acceptor(), t.handshake_timeout)),
+                tls: p.tls.as_deref().cloned(),
             })
             .collect();
         let cfg = MasterConfig {
