@@ -7,7 +7,6 @@
 //! port once ports exist) builds its own config from its own options. rustls with the `ring`
 //! provider: it needs only a C compiler (aws-lc needs cmake and nasm).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -897,10 +896,12 @@ pub fn pem_certificate(der: &[u8]) -> String {
 
 /// One listener's TLS state in a running worker: its options (kept to rebuild) and the
 /// acceptor new connections use. [`TlsListener::reload`] swaps the acceptor; handshakes in
-/// progress and open connections keep the config they started with.
+/// progress and open connections keep the config they started with. Plain Rust and
+/// shareable across threads: a PROCESS-mode master's reactor threads hold a clone.
+#[derive(Clone)]
 pub struct TlsListener {
-    opts: TlsOptions,
-    acceptor: RefCell<TlsAcceptor>,
+    opts: Arc<TlsOptions>,
+    acceptor: Arc<std::sync::Mutex<TlsAcceptor>>,
     pub handshake_timeout: Duration,
 }
 
@@ -908,20 +909,27 @@ impl TlsListener {
     pub fn new(opts: TlsOptions, config: Arc<ServerConfig>) -> TlsListener {
         TlsListener {
             handshake_timeout: opts.handshake_timeout,
-            opts,
-            acceptor: RefCell::new(TlsAcceptor::from(config)),
+            opts: Arc::new(opts),
+            acceptor: Arc::new(std::sync::Mutex::new(TlsAcceptor::from(config))),
         }
     }
 
     pub fn acceptor(&self) -> TlsAcceptor {
-        self.acceptor.borrow().clone()
+        match self.acceptor.lock() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     /// Re-reads the certificate files; on any error the current config stays in use and the
     /// error is returned for a warning.
     pub fn reload(&self) -> Result<(), String> {
         let built = build(&self.opts)?;
-        *self.acceptor.borrow_mut() = TlsAcceptor::from(built.config);
+        let mut a = match self.acceptor.lock() {
+            Ok(a) => a,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *a = TlsAcceptor::from(built.config);
         Ok(())
     }
 }

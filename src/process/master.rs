@@ -88,6 +88,10 @@ pub struct MasterPort {
     /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
     /// (`proxy_protocol_timeout`).
     pub proxy_timeout: Option<Duration>,
+    /// `SWOOLE_SSL`: the acceptor (a plain-Rust config, built on the PHP thread before the
+    /// fork) and `ssl_handshake_timeout`. The master holds the TLS state, so a worker that
+    /// dies costs no client its session.
+    pub tls: Option<crate::net::tls::TlsListener>,
 }
 
 /// What the master needs, all made before the manager was forked.
@@ -367,8 +371,16 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         }
     };
     let mut manager_gone = false;
+    let mut reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
     loop {
         let (sigs, go_on) = pump(Duration::from_millis(500));
+        let now_reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
+        if now_reloads != reloads {
+            // reload(): the manager restarts the workers; the TLS state is ours, so the
+            // certificates are re-read here (new handshakes get them, sessions keep theirs).
+            reloads = now_reloads;
+            reload_tls(&m.cfg.ports);
+        }
         let mut stop = !go_on;
         for sig in sigs {
             match sig {
@@ -443,6 +455,20 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         let _ = t.join();
     }
     Ok(())
+}
+
+/// Re-reads every TLS listener's certificates; a broken renewal keeps the previous ones.
+fn reload_tls(ports: &[MasterPort]) {
+    for tls in ports.iter().filter_map(|p| p.tls.as_ref()) {
+        if let Err(e) = tls.reload() {
+            log::log(
+                LOG_WARNING,
+                '#',
+                0,
+                &format!("SSL certificates not reloaded, still serving the previous ones: {e}"),
+            );
+        }
+    }
 }
 
 /// Accepts on this thread's copy of listener `port`'s socket until the runtime ends.
@@ -529,13 +555,36 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                             }
                         }
                     };
-                    // The id only now: a connection that fails its PROXY header never
-                    // becomes a session.
-                    let id = m2.cfg.stats.next_id();
+                    let tls = m2.cfg.ports[listener].tls.clone();
                     let at = (reactor, listener);
-                    match stream {
-                        Stream::Tcp(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
-                        Stream::Unix(s) => serve(&m2, s, sock_fd, id, at, ip, rport, proxied).await,
+                    // The id only after the PROXY header and the TLS handshake: a connection
+                    // that fails either never becomes a session.
+                    match (stream, tls) {
+                        (Stream::Tcp(s), Some(tls)) => {
+                            let (acceptor, limit) = (tls.acceptor(), tls.handshake_timeout);
+                            if let Some(t) = tls_handshake(&m2, acceptor, s, limit).await {
+                                let id = m2.cfg.stats.next_id();
+                                // The verified client certificate rides with the Connect,
+                                // for getClientInfo()['ssl_client_cert'] in that worker.
+                                let cert = t
+                                    .get_ref()
+                                    .1
+                                    .peer_certificates()
+                                    .and_then(|c| c.first())
+                                    .map(|c| crate::net::tls::pem_certificate(c.as_ref()));
+                                let (ip, rport) = (ip, rport);
+                                serve(&m2, t, sock_fd, id, at, (ip, rport, cert), proxied).await;
+                            }
+                        }
+                        (Stream::Tcp(s), None) => {
+                            let id = m2.cfg.stats.next_id();
+                            serve(&m2, s, sock_fd, id, at, (ip, rport, None), proxied).await;
+                        }
+                        // start() refuses SWOOLE_SSL on anything but TCP.
+                        (Stream::Unix(s), _) => {
+                            let id = m2.cfg.stats.next_id();
+                            serve(&m2, s, sock_fd, id, at, (ip, rport, None), proxied).await;
+                        }
                     }
                     m2.live.fetch_sub(1, Ordering::AcqRel);
                 });
@@ -640,6 +689,50 @@ fn fnv(bytes: &[u8]) -> u64 {
 enum Stream {
     Tcp(tokio::net::TcpStream),
     Unix(tokio::net::UnixStream),
+}
+
+/// How a connection's stream ends once the session is over.
+trait CloseNotify: AsyncWrite + Unpin {
+    /// Queues what must go out before the socket closes; true if anything was queued.
+    fn close_notify(&mut self) -> bool {
+        false
+    }
+}
+
+impl CloseNotify for tokio::net::TcpStream {}
+impl CloseNotify for tokio::net::UnixStream {}
+impl CloseNotify for tokio_rustls::server::TlsStream<tokio::net::TcpStream> {
+    /// close_notify, so the peer can tell our close from a truncation (as BASE mode).
+    fn close_notify(&mut self) -> bool {
+        self.get_mut().1.send_close_notify();
+        true
+    }
+}
+
+/// A `SWOOLE_SSL` listener's handshake, bounded by `ssl_handshake_timeout`; None when it
+/// failed, timed out (counted in `ssl_handshake_fail_count`: no session, no onConnect, no
+/// onClose, as BASE mode) or the server is stopping.
+async fn tls_handshake(
+    m: &Master,
+    acceptor: tokio_rustls::TlsAcceptor,
+    s: tokio::net::TcpStream,
+    limit: Duration,
+) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    let mut stop = m.stop.clone();
+    if *stop.borrow() {
+        return None;
+    }
+    let done = tokio::select! {
+        r = tokio::time::timeout(limit, acceptor.accept(s)) => r,
+        _ = stop.changed() => return None,
+    };
+    match done {
+        Ok(Ok(t)) => Some(t),
+        Ok(Err(_)) | Err(_) => {
+            SharedStats::add(&m.cfg.stats.ssl_handshake_fail_count, 1);
+            None
+        }
+    }
 }
 
 /// `open_proxy_protocol`: reads an accepted connection's PROXY header (BASE mode's parser,
@@ -845,14 +938,13 @@ fn now() -> f64 {
 
 /// One connection, from accept to its Close.
 #[allow(clippy::too_many_arguments)]
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+async fn serve<S: AsyncRead + CloseNotify>(
     m: &Master,
     mut s: S,
     sock_fd: RawFd,
     id: u64,
     (reactor, listener): (u16, usize),
-    ip: String,
-    port: u16,
+    (ip, port, cert): (String, u16, Option<String>),
     proxied: Option<Proxied>,
 ) {
     let cfg = &m.cfg;
@@ -899,7 +991,8 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         };
         match w {
             Some(w) => {
-                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), &[])
+                let payload = cert.as_deref().unwrap_or_default().as_bytes();
+                m.dispatch(w, Master::header(Kind::Connect, 0, src, id), payload)
                     .await;
             }
             None => refused = true,
@@ -913,6 +1006,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let mut stop = m.stop.clone();
     let mut paused = false;
     let mut protected = false;
+    let mut reset_sent = false;
     let idle = pcfg.heartbeat_idle;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
@@ -941,6 +1035,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     flush_queued(&mut s, &mut rx, cfg.stats).await;
                     if reset {
                         crate::net::conn::set_linger_zero(sock_fd);
+                        reset_sent = true;
                     }
                     break End::Server;
                 }
@@ -971,6 +1066,10 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             flush_queued(&mut s, &mut rx, cfg.stats),
         )
         .await;
+    }
+    if !reset_sent && s.close_notify() {
+        // Bounded: a peer that stopped reading must not hold the task.
+        let _ = tokio::time::timeout(Duration::from_secs(1), s.flush()).await;
     }
     drop(s);
     if let Ok(mut sessions) = m.sessions.lock() {

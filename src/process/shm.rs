@@ -45,6 +45,9 @@ pub struct SharedStats {
     pub proxy_protocol_errors: AtomicU64,
     /// TLS handshakes that failed or timed out (`stats()['ssl_handshake_fail_count']`).
     pub ssl_handshake_fail_count: AtomicU64,
+    /// Bumped by the manager on each `reload()` (SIGUSR1), so a PROCESS-mode master, which
+    /// does not see that signal, re-reads its TLS certificates too.
+    pub reloads: AtomicU64,
     pub request_count: AtomicU64,
     pub response_count: AtomicU64,
     pub total_recv_bytes: AtomicU64,
@@ -126,6 +129,7 @@ impl SharedStats {
             abort_count: AtomicU64::new(0),
             proxy_protocol_errors: AtomicU64::new(0),
             ssl_handshake_fail_count: AtomicU64::new(0),
+            reloads: AtomicU64::new(0),
             request_count: AtomicU64::new(0),
             response_count: AtomicU64::new(0),
             total_recv_bytes: AtomicU64::new(0),

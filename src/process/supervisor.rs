@@ -518,6 +518,7 @@ pub fn run_manager<H: ManagerHooks>(cfg: &ManagerConfig, hooks: &mut H) -> Resul
                         super::log::reopen();
                         log(LOG_INFO, '$', 0, "Server is reloading all workers now");
                     }
+                    cfg.stats.reloads.fetch_add(1, Ordering::Relaxed);
                     sup.reload();
                 }
                 s if s == libc::SIGRTMIN() || s == libc::SIGWINCH => super::log::reopen(),

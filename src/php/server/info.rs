@@ -106,7 +106,8 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         protected: false,
         close_reason: None,
         proxied: info.proxied,
-        ssl_client_cert: None,
+        // PROCESS mode: the master sent it with the Connect to the worker that ran onConnect.
+        ssl_client_cert: super::process_mode::client_cert(fd),
     })
 }
 

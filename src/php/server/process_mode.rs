@@ -42,6 +42,15 @@ thread_local! {
     static CLOSING: Cell<u64> = const { Cell::new(0) };
     /// `dispatch_mode` 5: `bind()` means something.
     static UID_MODE: Cell<bool> = const { Cell::new(false) };
+    /// In a worker: the verified TLS client certificates (PEM) of the sessions whose
+    /// onConnect ran here (the master sends each with the Connect), until their onClose.
+    static CLIENT_CERTS: std::cell::RefCell<std::collections::HashMap<u64, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `getClientInfo()['ssl_client_cert']` of a session, in the worker that ran its onConnect.
+pub(super) fn client_cert(fd: i64) -> Option<String> {
+    CLIENT_CERTS.with(|c| c.borrow().get(&(fd as u64)).cloned())
 }
 
 /// The master's channel, in a PROCESS-mode server (where the master owns every session).
@@ -151,21 +160,9 @@ pub(super) fn run(
     files: StartFiles,
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
-    // The master's reactor threads serve every stream listener, each with its own framing;
-    // what the BASE reactor adds on top (datagrams, TLS) is not in the master
-    // yet: say so rather than serve some of it.
+    // The master's reactor threads serve every listener (TLS included), each with its own
+    // framing; what needs PHP in the master is refused.
     for p in &plans {
-        let unsupported = if p.tls.is_some() {
-            Some("SWOOLE_SSL")
-        } else {
-            None
-        };
-        if let Some(what) = unsupported {
-            return Err(swoole_exception(
-                format!("{what}: not supported in SWOOLE_PROCESS mode yet by swoole-rs; use SWOOLE_BASE (the default) for this server"),
-                errors::INVALID_PARAMS,
-            ));
-        }
         if matches!(p.framing, Framing::Custom) {
             return Err(swoole_exception(
                 "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
@@ -276,6 +273,7 @@ pub(super) fn run(
                     .settings
                     .open_proxy_protocol
                     .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
+                tls: p.tls.as_deref().cloned(),
             })
             .collect();
         let cfg = MasterConfig {
@@ -418,6 +416,18 @@ fn manager_main(
     }
 }
 
+fn on_connect(
+    sink: &PhpSink,
+    cbs: &super::sink::PortCallbacks,
+    id: u64,
+    reactor: i64,
+) -> Option<Outcome> {
+    cbs.on_connect.as_ref().map(|cb| {
+        let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
+        cb.call(&mut args, &|| format!("onConnect (fd {id})"))
+    })
+}
+
 /// A connection event from the master, in a worker: the callback of the port that accepted
 /// the session (the frame's sender names it; a port without its own falls back to the
 /// server's, as in BASE), with the reactor id the master gave (its thread), and the failure
@@ -429,10 +439,12 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
     let reactor = reactor as i64;
     let cbs = sink.ports.get(port).unwrap_or(&sink.ports[0]);
     let outcome = match h.kind {
-        Kind::Connect => cbs.on_connect.as_ref().map(|cb| {
-            let mut args = [sink.server.shallow_clone(), long(id as i64), long(reactor)];
-            cb.call(&mut args, &|| format!("onConnect (fd {id})"))
-        }),
+        Kind::Connect if !payload.is_empty() => {
+            let pem = String::from_utf8_lossy(payload).into_owned();
+            CLIENT_CERTS.with(|c| c.borrow_mut().insert(id, pem));
+            on_connect(sink, cbs, id, reactor)
+        }
+        Kind::Connect => on_connect(sink, cbs, id, reactor),
         Kind::Receive => {
             let slot = sink.reactor.upgrade().map(|r| r.stats.slot % MAX_SLOTS);
             let loads = LOADS.with(|l| l.get());
@@ -472,6 +484,7 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
                 cb.call(&mut args, &|| format!("onClose (fd {id})"));
                 CLOSING.with(|c| c.set(before));
             }
+            CLIENT_CERTS.with(|c| c.borrow_mut().remove(&id));
             None
         }
         _ => None,
