@@ -744,6 +744,18 @@ impl Reactor {
         Ok(())
     }
 
+    /// Counts `written` bytes that `send()` handed to the kernel at once (either backend).
+    fn sent_now(&self, conn: &Conn, written: usize) {
+        if written > 0 {
+            SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
+            let t = now();
+            conn.last_send_time.set(t);
+            if let Some(o) = self.stats.owners {
+                o.touch(conn.id, None, Some(t));
+            }
+        }
+    }
+
     /// Sends now if the queue is empty (one `send(2)`, no task wake-up), queues the rest.
     pub fn send(&self, id: u64, data: &[u8]) -> Result<(), SendError> {
         let conn = self.get(id).ok_or(SendError::NotExist)?;
@@ -762,14 +774,7 @@ impl Reactor {
                 return Err(SendError::Closed);
             }
             written = io.try_send(data);
-            if written > 0 {
-                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
-                let t = now();
-                conn.last_send_time.set(t);
-                if let Some(o) = self.stats.owners {
-                    o.touch(conn.id, None, Some(t));
-                }
-            }
+            self.sent_now(&conn, written);
         } else if !conn.has_output() && !conn.tls {
             loop {
                 let rest = &data[written..];
@@ -800,14 +805,7 @@ impl Reactor {
                     }
                 }
             }
-            if written > 0 {
-                SharedStats::add(&self.stats.shared().total_send_bytes, written as u64);
-                let t = now();
-                conn.last_send_time.set(t);
-                if let Some(o) = self.stats.owners {
-                    o.touch(conn.id, None, Some(t));
-                }
-            }
+            self.sent_now(&conn, written);
         } else if conn.has_output()
             && conn.out_bytes.get() >= self.port_settings(&conn).socket_buffer_size
         {
