@@ -602,21 +602,40 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
     }
 }
 
-/// Reads datagrams from this thread's copy of listener `port`'s socket (the kernel hands each
-/// to one reader) and dispatches each, until the server stops.
-async fn dgram_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
-    // SAFETY: `fd` is this thread's own dup of the datagram socket, open for the process's life.
-    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE) } {
-        Ok(a) => a,
+/// Registers one of the master's descriptors with this thread's runtime; None (logged, at
+/// warning level, as "cannot {what}") when the runtime refuses it.
+///
+/// # Safety
+/// `fd` must stay open for as long as the returned registration lives.
+unsafe fn watch(fd: RawFd, interest: Interest, reactor: u16, what: &str) -> Option<AsyncFd<Fd>> {
+    // SAFETY: the caller keeps `fd` open while the registration lives.
+    match unsafe { AsyncFd::register_with_interest(Fd(fd), interest) } {
+        Ok(a) => Some(a),
         Err(e) => {
             log::log(
                 LOG_WARNING,
                 '#',
                 reactor as i64,
-                &format!("cannot register the datagram socket: {e}"),
+                &format!("cannot {what}: {e}"),
             );
-            return;
+            None
         }
+    }
+}
+
+/// Reads datagrams from this thread's copy of listener `port`'s socket (the kernel hands each
+/// to one reader) and dispatches each, until the server stops.
+async fn dgram_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
+    // SAFETY: `fd` is this thread's own dup of the datagram socket, open for the process's life.
+    let Some(afd) = (unsafe {
+        watch(
+            fd,
+            Interest::READABLE,
+            reactor,
+            "register the datagram socket",
+        )
+    }) else {
+        return;
     };
     let src = Master::src(reactor, port);
     let n = m.cfg.workers.len().max(1);
@@ -1158,17 +1177,9 @@ async fn writer_loop(m: Arc<Master>, w: usize, mut rx: mpsc::Receiver<Vec<u8>>) 
     let fd = m.cfg.workers[w].tx;
     // SAFETY: the channel's fds stay open for the life of the process (made before the
     // fork, closed only after every thread ended).
-    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::WRITABLE) } {
-        Ok(a) => a,
-        Err(e) => {
-            log::log(
-                LOG_WARNING,
-                '#',
-                0,
-                &format!("cannot watch worker #{w}'s channel: {e}"),
-            );
-            return;
-        }
+    let what = format!("watch worker #{w}'s channel");
+    let Some(afd) = (unsafe { watch(fd, Interest::WRITABLE, 0, &what) }) else {
+        return;
     };
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
@@ -1232,17 +1243,9 @@ fn send_batch(fd: RawFd, frames: &[Vec<u8>]) -> io::Result<usize> {
 async fn inbound_loop(m: Arc<Master>) {
     let fd = m.cfg.inbound.rx;
     // SAFETY: as in writer_loop.
-    let afd = match unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE) } {
-        Ok(a) => a,
-        Err(e) => {
-            log::log(
-                LOG_WARNING,
-                '#',
-                0,
-                &format!("cannot watch the master's channel: {e}"),
-            );
-            return;
-        }
+    let Some(afd) = (unsafe { watch(fd, Interest::READABLE, 0, "watch the master's channel") })
+    else {
+        return;
     };
     let size = HEADER_LEN + MAX_PAYLOAD;
     let mut bufs = vec![0u8; size * BATCH];
