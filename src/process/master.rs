@@ -139,23 +139,35 @@ struct Queue {
     pending: AtomicUsize,
 }
 
-/// A question for `dispatch_func`, from a connection task to the master's PHP thread.
-struct Ask {
-    event: Event,
-    session: u64,
-    data: Vec<u8>,
-    reply: oneshot::Sender<Decision>,
+/// A question for the master's PHP thread, from a connection task (which waits for the
+/// answer; its reactor thread serves the other connections meanwhile).
+enum Ask {
+    /// `dispatch_func`: which worker gets `event` of `session`.
+    Dispatch {
+        event: Event,
+        session: u64,
+        data: Vec<u8>,
+        reply: oneshot::Sender<Decision>,
+    },
+    /// `package_length_func` of listener `port`: the length of the packet that starts the
+    /// bytes `session` has buffered. The reply is dropped unanswered when PHP is stopping.
+    Length {
+        port: usize,
+        session: u64,
+        buffered: Vec<u8>,
+        reply: oneshot::Sender<i64>,
+    },
 }
 
-/// `dispatch_func`'s queue: reactor threads push questions and await the answer (only that
-/// connection waits; the thread serves its others meanwhile); the PHP thread polls the
-/// eventfd, takes every question queued and answers them in order. The eventfd is written
-/// only when the queue was empty, so under load one wake-up serves a batch.
+/// The queue of questions for user code (`dispatch_func`, `package_length_func`): reactor
+/// threads push questions and await the answer (only that connection waits; the thread
+/// serves its others meanwhile); the PHP thread polls the eventfd, takes every question
+/// queued and answers them in order. The eventfd is written only when the queue was empty,
+/// so under load one wake-up serves a batch.
 struct Asks {
     queue: Mutex<Vec<Ask>>,
     efd: RawFd,
 }
-
 impl Asks {
     fn new() -> io::Result<Asks> {
         // SAFETY: eventfd(2) with constant flags.
@@ -203,30 +215,60 @@ impl Drop for Asks {
     }
 }
 
-/// How the master's PHP thread answers `dispatch_func` questions: `(event, fd, data)` to a
-/// decision, or None when PHP is stopping (a fatal error or `exit()` in the callable).
-pub type AnswerFn<'a> = dyn FnMut(Event, u64, &[u8]) -> Option<Decision> + 'a;
+/// How the master's PHP thread answers the reactor threads' questions (it alone may call
+/// user code); each answer is None when PHP is stopping (a fatal error or `exit()` in the
+/// callable).
+pub trait Answers {
+    /// `dispatch_func`: where `event` of session `fd` (with at most [`FUNC_DATA_MAX`] bytes
+    /// of its packet) goes.
+    fn dispatch(&mut self, event: Event, fd: u64, data: &[u8]) -> Option<Decision>;
+    /// `package_length_func` of listener `port`: the total length of the packet that starts
+    /// `buffered` (0: need more bytes; negative: malformed).
+    fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64>;
+}
 
-/// Answers every queued question; false when the PHP side asked to stop.
-fn answer_all(asks: &Asks, answer: &mut AnswerFn<'_>) -> bool {
+/// Answers every queued question; false when the PHP side asked to stop (the questions
+/// after that get no user code: dispatching takes the default, framing ends the connection).
+fn answer_all(asks: &Asks, answers: &mut dyn Answers) -> bool {
     let mut go_on = true;
     for a in asks.take() {
-        let d = if go_on {
-            answer(a.event, a.session, &a.data).unwrap_or_else(|| {
-                go_on = false;
-                Decision::Default
-            })
-        } else {
-            Decision::Default
-        };
-        let _ = a.reply.send(d);
+        match a {
+            Ask::Dispatch {
+                event,
+                session,
+                data,
+                reply,
+            } => {
+                let d = match go_on.then(|| answers.dispatch(event, session, &data)) {
+                    Some(Some(d)) => d,
+                    Some(None) => {
+                        go_on = false;
+                        Decision::Default
+                    }
+                    None => Decision::Default,
+                };
+                let _ = reply.send(d);
+            }
+            Ask::Length {
+                port,
+                session,
+                buffered,
+                reply,
+            } => match go_on.then(|| answers.length(port, session, &buffered)) {
+                Some(Some(n)) => {
+                    let _ = reply.send(n);
+                }
+                Some(None) => go_on = false,
+                None => {}
+            },
+        }
     }
     go_on
 }
 
 struct Master {
     cfg: MasterConfig,
-    /// `dispatch_mode` 6 only.
+    /// With `dispatch_func` or a `package_length_func` (on any listener) only.
     asks: Option<Asks>,
     sessions: Mutex<HashMap<u64, Arc<Entry>>>,
     queues: Vec<Queue>,
@@ -260,9 +302,9 @@ impl AsRawFd for Fd {
 /// reads every Close (exactly one onClose per session) before its WorkerStop. SIGUSR1 and
 /// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
 /// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
-/// With `dispatch_mode` 6 this thread (the PHP one) also answers `dispatch_func`'s questions
-/// through `answer`, until the reactor threads have ended.
-pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) -> io::Result<()> {
+/// With `dispatch_func` or a `package_length_func` this thread (the PHP one) also answers the
+/// reactor threads' questions through `answers`, until the reactor threads have ended.
+pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (end_tx, end_rx) = watch::channel(false);
     let mut receivers = Vec::new();
@@ -279,7 +321,11 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
     let reactor_num = cfg.reactor_num.max(1);
     let manager = cfg.manager_pid;
     let max_wait = cfg.max_wait;
-    let asks = if cfg.mode == Mode::Func {
+    let custom = cfg
+        .ports
+        .iter()
+        .any(|p| matches!(p.framing, Framing::Custom));
+    let asks = if cfg.mode == Mode::Func || custom {
         Some(Asks::new()?)
     } else {
         None
@@ -359,14 +405,14 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         threads.push(t);
     }
 
-    // Waits up to `timeout` for signals, answering dispatch_func meanwhile; false when the
-    // PHP side asked to stop.
+    // Waits up to `timeout` for signals, answering user code's questions meanwhile; false
+    // when the PHP side asked to stop.
     let mut pump = |timeout: Duration| -> (Vec<i32>, bool) {
         match &m.asks {
             None => (signals.wait_blocking(timeout), true),
             Some(asks) => {
                 let (sigs, _) = signals.wait_blocking_or(asks.efd, timeout);
-                (sigs, answer_all(asks, answer))
+                (sigs, answer_all(asks, answers))
             }
         }
     };
@@ -855,13 +901,27 @@ impl Master {
             return Decision::Default;
         };
         let (reply, answer) = oneshot::channel();
-        asks.push(Ask {
+        asks.push(Ask::Dispatch {
             event,
             session,
             data: data[..data.len().min(FUNC_DATA_MAX)].to_vec(),
             reply,
         });
         answer.await.unwrap_or(Decision::Default)
+    }
+
+    /// Asks listener `port`'s `package_length_func` (on the master's PHP thread) how long the
+    /// packet at the start of `buffered` is; None when PHP is stopping (no answer comes).
+    async fn ask_length(&self, port: usize, session: u64, buffered: &[u8]) -> Option<i64> {
+        let asks = self.asks.as_ref()?;
+        let (reply, answer) = oneshot::channel();
+        asks.push(Ask::Length {
+            port,
+            session,
+            buffered: buffered.to_vec(),
+            reply,
+        });
+        answer.await.ok()
     }
 
     /// One whole packet to the worker `dispatch_mode` picks; Some when the connection must
@@ -1135,7 +1195,9 @@ async fn flush_queued<S: AsyncWrite + Unpin>(
 }
 
 /// Frames freshly read bytes and dispatches each whole packet; Some on a framing error
-/// (logged as Swoole does; the connection is closed) or when a packet ends the connection.
+/// (logged with BASE mode's text; the connection is closed) or when a packet ends the
+/// connection. With a `package_length_func`, the listener's function is asked (on the
+/// master's PHP thread) whenever the decoder needs a length; only this connection waits.
 #[allow(clippy::too_many_arguments)]
 async fn deliver(
     m: &Master,
@@ -1152,7 +1214,15 @@ async fn deliver(
     };
     d.push(data);
     loop {
-        match d.next_packet() {
+        let mut next = d.next_packet();
+        if matches!(next, Ok(None)) && d.wants_custom_length() {
+            let Some(answer) = m.ask_length(split_src(src).1, id, d.buffered()).await else {
+                // PHP is stopping: the server shuts down, this session with it.
+                return Some(End::Server);
+            };
+            next = d.apply_custom_length(answer);
+        }
+        match next {
             Ok(Some(p)) => {
                 if let Some(end) = m.packet(e, id, src, &p).await {
                     return Some(end);
@@ -1160,11 +1230,12 @@ async fn deliver(
             }
             Ok(None) => return None,
             Err(err) => {
+                let (code, msg) = crate::net::framing_warning(&err, ip, port);
                 log::log(
                     LOG_WARNING,
                     '#',
                     split_src(src).0 as i64,
-                    &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
+                    &format!("connection#{id} closed (ERRNO {code}): {msg}"),
                 );
                 return Some(End::Peer);
             }
