@@ -63,9 +63,11 @@ $out = stop_server($h);
 echo "-- master\n";
 preg_match_all('/^lf .*$/m', $out, $m);
 echo implode("\n", $m[0]), "\n";
-echo "-- workers\n";
-preg_match_all('/^(receive|close) .*$/m', $out, $m);
-echo implode("\n", $m[0]), "\n";
+echo "-- workers, by session (each in its order; the two sessions' lines may interleave)\n";
+preg_match_all('/^(receive|close) fd=(\d+).*$/m', $out, $m);
+$lines = $m[0];
+usort($lines, fn($x, $y) => (int)substr($x, strpos($x, 'fd=') + 3) <=> (int)substr($y, strpos($y, 'fd=') + 3));
+echo implode("\n", $lines), "\n";
 echo "-- framing warning\n";
 preg_match_all('/\tWARNING\t(.*)$/m', $out, $m);
 echo implode("\n", $m[1]), "\n";
@@ -94,15 +96,15 @@ lf in master: %d bytes "300000:..." -> 300007
 lf in master: 6 bytes "4:ping" -> 6
 lf in master: 7 bytes "zz:oops" -> -1
 lf in master: 4 bytes "2:ok" -> 4
--- workers
+-- workers, by session (each in its order; the two sessions' lines may interleave)
 receive fd=1 worker=1 len=15
 receive fd=1 worker=1 len=5
 receive fd=1 worker=1 len=6
 receive fd=1 worker=1 len=4
 receive fd=1 worker=1 len=300007
-receive fd=2 worker=0 len=6
-close fd=2
 receive fd=1 worker=1 len=4
 close fd=1
+receive fd=2 worker=0 len=6
+close fd=2
 -- framing warning
 connection#2 closed (ERRNO 1204): received 7 bytes of malformed data, remote_addr=127.0.0.1:%d

@@ -1,4 +1,6 @@
-//! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
+//! SWOOLE_PROCESS: the master process. It owns every client socket; its reactor threads
+//! never call Zend (what needs user code there, `dispatch_func` and `package_length_func`, is
+//! a question queued for the master's PHP thread, see [`Answers`]):
 //! `reactor_num` threads, each a tokio current-thread runtime, accept (on every stream
 //! listener: the primary port and the `listen()` ports, each with its own framing,
 //! heartbeat and PROXY header), read, frame (`crate::codec`) and write; whole packets
@@ -1394,6 +1396,68 @@ mod tests {
             assert_ne!(src & MASTER_SRC, 0, "never a worker id");
             assert_eq!(split_src(src), (reactor, listener));
         }
+    }
+
+    /// Answers in order; the PHP side stops (None) at the question about session 3.
+    struct Scripted(Vec<String>);
+
+    impl Answers for Scripted {
+        fn dispatch(&mut self, event: Event, fd: u64, data: &[u8]) -> Option<Decision> {
+            self.0
+                .push(format!("dispatch {event:?} {fd} {}", data.len()));
+            (fd != 3).then_some(Decision::Worker(fd as usize))
+        }
+        fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64> {
+            self.0.push(format!("length {port} {fd} {buffered:?}"));
+            (fd != 3).then_some(buffered.len() as i64 * 10)
+        }
+    }
+
+    #[test]
+    fn one_queue_answers_both_kinds_in_order_until_php_stops() {
+        let asks = Asks::new().unwrap();
+        let mut replies = Vec::new();
+        let mut lengths = Vec::new();
+        for (fd, len) in [(1u64, true), (2, false), (3, true), (4, true), (5, false)] {
+            if len {
+                let (reply, rx) = oneshot::channel();
+                let buffered = vec![fd as u8; fd as usize];
+                asks.push(Ask::Length {
+                    port: fd as usize % 2,
+                    session: fd,
+                    buffered,
+                    reply,
+                });
+                lengths.push(rx);
+            } else {
+                let (reply, rx) = oneshot::channel();
+                let data = b"abc".to_vec();
+                asks.push(Ask::Dispatch {
+                    event: Event::Receive,
+                    session: fd,
+                    data,
+                    reply,
+                });
+                replies.push(rx);
+            }
+        }
+        let mut php = Scripted(Vec::new());
+        assert!(!answer_all(&asks, &mut php), "PHP asked to stop");
+        // Nothing is asked of PHP once it stopped.
+        assert_eq!(
+            php.0,
+            [
+                "length 1 1 [1]",
+                "dispatch Receive 2 3",
+                "length 1 3 [3, 3, 3]"
+            ]
+        );
+        let got: Vec<_> = lengths.into_iter().map(|mut r| r.try_recv().ok()).collect();
+        // After the stop a length question gets no answer: its connection ends.
+        assert_eq!(got, [Some(10), None, None]);
+        let got: Vec<_> = replies.into_iter().map(|mut r| r.try_recv().ok()).collect();
+        assert_eq!(got, [Some(Decision::Worker(2)), Some(Decision::Default)]);
+        assert!(asks.take().is_empty());
     }
 
     #[test]
