@@ -10,7 +10,10 @@
 #   WORKERS   worker_num (default 1); REACTORS reactor_num (default 1; 0: the server's default)
 #   PIN       1 (default): server tree on CPU 0, loadgen on CPU 1; 0: nothing pinned
 #   SERVERS   which runs, in order (default "ours-process ref-process ours-base ref-base";
-#             also "ours-func": ours PROCESS with a dispatch_func, and "ref-func")
+#             also "ours-func": ours PROCESS with a dispatch_func, and "ref-func";
+#             "ours-lenfunc"/"ref-lenfunc": PROCESS framing each request with a
+#             package_length_func, "ours-eof"/"ref-eof": the same framing by open_eof_split,
+#             "ours-base_lenfunc"/"ref-base_lenfunc": BASE with that package_length_func)
 set -euo pipefail
 cd "$(dirname "$0")"
 OURS=${SWOOLE_RS_SO:-$PWD/../target/release/libswoole.so}

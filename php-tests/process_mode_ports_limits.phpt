@@ -41,7 +41,7 @@ echo $name($read($a)), "\n";
 fclose($a); fclose($c);
 usleep(300000);
 $out = stop_server($h);
-echo preg_match('/connection#2 \(127\.0\.0\.1:\d+\) closed after a framing error/', $out), " framing error logged\n";
+echo preg_match('/WARNING\tconnection#2 closed \(ERRNO 1201\): the received packet length 4004 is too large \(package_max_length is \d+\), remote_addr=127\.0\.0\.1:\d+/', $out), " framing error logged\n";
 echo preg_match_all('/^close (\d+)$/m', $out, $m), " closes: ", implode(' ', $m[1]), "\n";
 ?>
 --EXPECT--

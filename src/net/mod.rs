@@ -54,6 +54,23 @@ pub mod code {
     pub const PACKAGE_MALFORMED_DATA: i64 = 1204;
 }
 
+/// The warning a framing error gives when it closes a connection (Swoole's text and error
+/// code), so BASE mode's reactor and SWOOLE_PROCESS's master report it alike.
+pub fn framing_warning(err: &crate::codec::FrameError, ip: &str, port: u16) -> (i64, String) {
+    match err {
+        crate::codec::FrameError::TooLarge { length, max } => (
+            code::PACKAGE_LENGTH_TOO_LARGE,
+            format!(
+                "the received packet length {length} is too large (package_max_length is {max}), remote_addr={ip}:{port}"
+            ),
+        ),
+        crate::codec::FrameError::Malformed { buffered } => (
+            code::PACKAGE_MALFORMED_DATA,
+            format!("received {buffered} bytes of malformed data, remote_addr={ip}:{port}"),
+        ),
+    }
+}
+
 /// What the reactor tells the layer above. Implementations run user code. `port` is the
 /// index of the listener involved (0: the primary port), whose callbacks apply.
 pub trait EventSink {

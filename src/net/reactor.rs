@@ -18,8 +18,8 @@ use super::dgram::Peer;
 use super::heartbeat::{self, Verdict};
 use super::port::PortCfg;
 use super::session::SessionTable;
-use super::{code, now, EventSink, Listener};
-use crate::codec::{Decoder, FrameError, Framing};
+use super::{now, EventSink, Listener};
+use crate::codec::{Decoder, Framing};
 use crate::options::Settings;
 use crate::process::channel::{decode, Header, Reassembler, HEADER_LEN, MAX_PAYLOAD};
 use crate::process::{Channel, Inbox, Owners, PeerMsg, SharedStats, MAX_SLOTS};
@@ -587,22 +587,11 @@ impl Reactor {
             match result {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
-                Err(FrameError::TooLarge { length, max }) => {
-                    return Err((
-                        code::PACKAGE_LENGTH_TOO_LARGE,
-                        format!(
-                            "the received packet length {length} is too large (package_max_length is {max}), remote_addr={}:{}",
-                            conn.remote_ip, conn.remote_port
-                        ),
-                    ))
-                }
-                Err(FrameError::Malformed { buffered }) => {
-                    return Err((
-                        code::PACKAGE_MALFORMED_DATA,
-                        format!(
-                            "received {buffered} bytes of malformed data, remote_addr={}:{}",
-                            conn.remote_ip, conn.remote_port
-                        ),
+                Err(e) => {
+                    return Err(super::framing_warning(
+                        &e,
+                        &conn.remote_ip,
+                        conn.remote_port,
                     ))
                 }
             }

@@ -88,6 +88,19 @@ pub fn int_arg(v: &Zval, arg_num: u32) -> Option<i64> {
     None
 }
 
+/// A user callable's answer read as an int: an int, or a float or numeric string holding
+/// one (PHP's weak int conversion, without its coercion of null, bools and arrays, which
+/// would turn a forgotten `return` into a silent answer).
+pub fn weak_int(z: &Zval) -> Option<i64> {
+    if let Some(l) = z.long() {
+        return Some(l);
+    }
+    if let Some(d) = z.double() {
+        return (d.fract() == 0.0 && d.abs() < 9.0e15).then_some(d as i64);
+    }
+    z.str().and_then(|s| s.trim().parse().ok())
+}
+
 /// The name PHP gives a callable in messages (`no_such_function`, `stdClass::nope`).
 pub fn callable_name(v: &Zval) -> String {
     let mut name: *mut zend_string = std::ptr::null_mut();

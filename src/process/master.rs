@@ -1,4 +1,6 @@
-//! SWOOLE_PROCESS: the master process. It owns every client socket and runs no PHP at all:
+//! SWOOLE_PROCESS: the master process. It owns every client socket; its reactor threads
+//! never call Zend (what needs user code there, `dispatch_func` and `package_length_func`, is
+//! a question queued for the master's PHP thread, see [`Answers`]):
 //! `reactor_num` threads, each a tokio current-thread runtime, accept (on every stream
 //! listener: the primary port and the `listen()` ports, each with its own framing,
 //! heartbeat and PROXY header), read, frame (`crate::codec`) and write; whole packets
@@ -139,23 +141,35 @@ struct Queue {
     pending: AtomicUsize,
 }
 
-/// A question for `dispatch_func`, from a connection task to the master's PHP thread.
-struct Ask {
-    event: Event,
-    session: u64,
-    data: Vec<u8>,
-    reply: oneshot::Sender<Decision>,
+/// A question for the master's PHP thread, from a connection task (which waits for the
+/// answer; its reactor thread serves the other connections meanwhile).
+enum Ask {
+    /// `dispatch_func`: which worker gets `event` of `session`.
+    Dispatch {
+        event: Event,
+        session: u64,
+        data: Vec<u8>,
+        reply: oneshot::Sender<Decision>,
+    },
+    /// `package_length_func` of listener `port`: the length of the packet that starts the
+    /// bytes `session` has buffered. The reply is dropped unanswered when PHP is stopping.
+    Length {
+        port: usize,
+        session: u64,
+        buffered: Vec<u8>,
+        reply: oneshot::Sender<i64>,
+    },
 }
 
-/// `dispatch_func`'s queue: reactor threads push questions and await the answer (only that
-/// connection waits; the thread serves its others meanwhile); the PHP thread polls the
-/// eventfd, takes every question queued and answers them in order. The eventfd is written
-/// only when the queue was empty, so under load one wake-up serves a batch.
+/// The queue of questions for user code (`dispatch_func`, `package_length_func`): reactor
+/// threads push questions and await the answer (only that connection waits; the thread
+/// serves its others meanwhile); the PHP thread polls the eventfd, takes every question
+/// queued and answers them in order. The eventfd is written only when the queue was empty,
+/// so under load one wake-up serves a batch.
 struct Asks {
     queue: Mutex<Vec<Ask>>,
     efd: RawFd,
 }
-
 impl Asks {
     fn new() -> io::Result<Asks> {
         // SAFETY: eventfd(2) with constant flags.
@@ -203,30 +217,60 @@ impl Drop for Asks {
     }
 }
 
-/// How the master's PHP thread answers `dispatch_func` questions: `(event, fd, data)` to a
-/// decision, or None when PHP is stopping (a fatal error or `exit()` in the callable).
-pub type AnswerFn<'a> = dyn FnMut(Event, u64, &[u8]) -> Option<Decision> + 'a;
+/// How the master's PHP thread answers the reactor threads' questions (it alone may call
+/// user code); each answer is None when PHP is stopping (a fatal error or `exit()` in the
+/// callable).
+pub trait Answers {
+    /// `dispatch_func`: where `event` of session `fd` (with at most [`FUNC_DATA_MAX`] bytes
+    /// of its packet) goes.
+    fn dispatch(&mut self, event: Event, fd: u64, data: &[u8]) -> Option<Decision>;
+    /// `package_length_func` of listener `port`: the total length of the packet that starts
+    /// `buffered` (0: need more bytes; negative: malformed).
+    fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64>;
+}
 
-/// Answers every queued question; false when the PHP side asked to stop.
-fn answer_all(asks: &Asks, answer: &mut AnswerFn<'_>) -> bool {
+/// Answers every queued question; false when the PHP side asked to stop (the questions
+/// after that get no user code: dispatching takes the default, framing ends the connection).
+fn answer_all(asks: &Asks, answers: &mut dyn Answers) -> bool {
     let mut go_on = true;
     for a in asks.take() {
-        let d = if go_on {
-            answer(a.event, a.session, &a.data).unwrap_or_else(|| {
-                go_on = false;
-                Decision::Default
-            })
-        } else {
-            Decision::Default
-        };
-        let _ = a.reply.send(d);
+        match a {
+            Ask::Dispatch {
+                event,
+                session,
+                data,
+                reply,
+            } => {
+                let d = match go_on.then(|| answers.dispatch(event, session, &data)) {
+                    Some(Some(d)) => d,
+                    Some(None) => {
+                        go_on = false;
+                        Decision::Default
+                    }
+                    None => Decision::Default,
+                };
+                let _ = reply.send(d);
+            }
+            Ask::Length {
+                port,
+                session,
+                buffered,
+                reply,
+            } => match go_on.then(|| answers.length(port, session, &buffered)) {
+                Some(Some(n)) => {
+                    let _ = reply.send(n);
+                }
+                Some(None) => go_on = false,
+                None => {}
+            },
+        }
     }
     go_on
 }
 
 struct Master {
     cfg: MasterConfig,
-    /// `dispatch_mode` 6 only.
+    /// With `dispatch_func` or a `package_length_func` (on any listener) only.
     asks: Option<Asks>,
     sessions: Mutex<HashMap<u64, Arc<Entry>>>,
     queues: Vec<Queue>,
@@ -260,9 +304,9 @@ impl AsRawFd for Fd {
 /// reads every Close (exactly one onClose per session) before its WorkerStop. SIGUSR1 and
 /// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
 /// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
-/// With `dispatch_mode` 6 this thread (the PHP one) also answers `dispatch_func`'s questions
-/// through `answer`, until the reactor threads have ended.
-pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) -> io::Result<()> {
+/// With `dispatch_func` or a `package_length_func` this thread (the PHP one) also answers the
+/// reactor threads' questions through `answers`, until the reactor threads have ended.
+pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (end_tx, end_rx) = watch::channel(false);
     let mut receivers = Vec::new();
@@ -279,7 +323,11 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
     let reactor_num = cfg.reactor_num.max(1);
     let manager = cfg.manager_pid;
     let max_wait = cfg.max_wait;
-    let asks = if cfg.mode == Mode::Func {
+    let custom = cfg
+        .ports
+        .iter()
+        .any(|p| matches!(p.framing, Framing::Custom));
+    let asks = if cfg.mode == Mode::Func || custom {
         Some(Asks::new()?)
     } else {
         None
@@ -359,14 +407,14 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answer: &mut AnswerFn<'_>) 
         threads.push(t);
     }
 
-    // Waits up to `timeout` for signals, answering dispatch_func meanwhile; false when the
-    // PHP side asked to stop.
+    // Waits up to `timeout` for signals, answering user code's questions meanwhile; false
+    // when the PHP side asked to stop.
     let mut pump = |timeout: Duration| -> (Vec<i32>, bool) {
         match &m.asks {
             None => (signals.wait_blocking(timeout), true),
             Some(asks) => {
                 let (sigs, _) = signals.wait_blocking_or(asks.efd, timeout);
-                (sigs, answer_all(asks, answer))
+                (sigs, answer_all(asks, answers))
             }
         }
     };
@@ -855,13 +903,27 @@ impl Master {
             return Decision::Default;
         };
         let (reply, answer) = oneshot::channel();
-        asks.push(Ask {
+        asks.push(Ask::Dispatch {
             event,
             session,
             data: data[..data.len().min(FUNC_DATA_MAX)].to_vec(),
             reply,
         });
         answer.await.unwrap_or(Decision::Default)
+    }
+
+    /// Asks listener `port`'s `package_length_func` (on the master's PHP thread) how long the
+    /// packet at the start of `buffered` is; None when PHP is stopping (no answer comes).
+    async fn ask_length(&self, port: usize, session: u64, buffered: &[u8]) -> Option<i64> {
+        let asks = self.asks.as_ref()?;
+        let (reply, answer) = oneshot::channel();
+        asks.push(Ask::Length {
+            port,
+            session,
+            buffered: buffered.to_vec(),
+            reply,
+        });
+        answer.await.ok()
     }
 
     /// One whole packet to the worker `dispatch_mode` picks; Some when the connection must
@@ -1135,7 +1197,9 @@ async fn flush_queued<S: AsyncWrite + Unpin>(
 }
 
 /// Frames freshly read bytes and dispatches each whole packet; Some on a framing error
-/// (logged as Swoole does; the connection is closed) or when a packet ends the connection.
+/// (logged with BASE mode's text; the connection is closed) or when a packet ends the
+/// connection. With a `package_length_func`, the listener's function is asked (on the
+/// master's PHP thread) whenever the decoder needs a length; only this connection waits.
 #[allow(clippy::too_many_arguments)]
 async fn deliver(
     m: &Master,
@@ -1152,7 +1216,15 @@ async fn deliver(
     };
     d.push(data);
     loop {
-        match d.next_packet() {
+        let mut next = d.next_packet();
+        if matches!(next, Ok(None)) && d.wants_custom_length() {
+            let Some(answer) = m.ask_length(split_src(src).1, id, d.buffered()).await else {
+                // PHP is stopping: the server shuts down, this session with it.
+                return Some(End::Server);
+            };
+            next = d.apply_custom_length(answer);
+        }
+        match next {
             Ok(Some(p)) => {
                 if let Some(end) = m.packet(e, id, src, &p).await {
                     return Some(end);
@@ -1160,11 +1232,12 @@ async fn deliver(
             }
             Ok(None) => return None,
             Err(err) => {
+                let (code, msg) = crate::net::framing_warning(&err, ip, port);
                 log::log(
                     LOG_WARNING,
                     '#',
                     split_src(src).0 as i64,
-                    &format!("connection#{id} ({ip}:{port}) closed after a framing error: {err:?}"),
+                    &format!("connection#{id} closed (ERRNO {code}): {msg}"),
                 );
                 return Some(End::Peer);
             }
@@ -1323,6 +1396,68 @@ mod tests {
             assert_ne!(src & MASTER_SRC, 0, "never a worker id");
             assert_eq!(split_src(src), (reactor, listener));
         }
+    }
+
+    /// Answers in order; the PHP side stops (None) at the question about session 3.
+    struct Scripted(Vec<String>);
+
+    impl Answers for Scripted {
+        fn dispatch(&mut self, event: Event, fd: u64, data: &[u8]) -> Option<Decision> {
+            self.0
+                .push(format!("dispatch {event:?} {fd} {}", data.len()));
+            (fd != 3).then_some(Decision::Worker(fd as usize))
+        }
+        fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64> {
+            self.0.push(format!("length {port} {fd} {buffered:?}"));
+            (fd != 3).then_some(buffered.len() as i64 * 10)
+        }
+    }
+
+    #[test]
+    fn one_queue_answers_both_kinds_in_order_until_php_stops() {
+        let asks = Asks::new().unwrap();
+        let mut replies = Vec::new();
+        let mut lengths = Vec::new();
+        for (fd, len) in [(1u64, true), (2, false), (3, true), (4, true), (5, false)] {
+            if len {
+                let (reply, rx) = oneshot::channel();
+                let buffered = vec![fd as u8; fd as usize];
+                asks.push(Ask::Length {
+                    port: fd as usize % 2,
+                    session: fd,
+                    buffered,
+                    reply,
+                });
+                lengths.push(rx);
+            } else {
+                let (reply, rx) = oneshot::channel();
+                let data = b"abc".to_vec();
+                asks.push(Ask::Dispatch {
+                    event: Event::Receive,
+                    session: fd,
+                    data,
+                    reply,
+                });
+                replies.push(rx);
+            }
+        }
+        let mut php = Scripted(Vec::new());
+        assert!(!answer_all(&asks, &mut php), "PHP asked to stop");
+        // Nothing is asked of PHP once it stopped.
+        assert_eq!(
+            php.0,
+            [
+                "length 1 1 [1]",
+                "dispatch Receive 2 3",
+                "length 1 3 [3, 3, 3]"
+            ]
+        );
+        let got: Vec<_> = lengths.into_iter().map(|mut r| r.try_recv().ok()).collect();
+        // After the stop a length question gets no answer: its connection ends.
+        assert_eq!(got, [Some(10), None, None]);
+        let got: Vec<_> = replies.into_iter().map(|mut r| r.try_recv().ok()).collect();
+        assert_eq!(got, [Some(Decision::Worker(2)), Some(Decision::Default)]);
+        assert!(asks.take().is_empty());
     }
 
     #[test]

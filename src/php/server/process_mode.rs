@@ -16,12 +16,12 @@ use socket2::Socket;
 
 use super::lifecycle::{finish_start, supervise, LoopEnd, StartFiles};
 use super::listen::PortPlan;
-use super::sink::{call_simple, PhpSink};
+use super::sink::{call_length_func, call_simple, PhpSink};
 use super::state::Shared;
 use crate::codec::Framing;
 use crate::net::EventSink;
 use crate::php::callback::{self, Cached, LoopCtl, Outcome};
-use crate::php::convert::{bytes_zval, long};
+use crate::php::convert::{bytes_zval, long, weak_int};
 use crate::php::errors::{self, warning};
 use crate::php::exception::swoole_exception;
 use crate::process::channel::{Header, Kind, FLAG_RESET};
@@ -161,15 +161,8 @@ pub(super) fn run(
     identity: Option<Identity>,
 ) -> PhpResult<bool> {
     // The master's reactor threads serve every listener (TLS included), each with its own
-    // framing; what needs PHP in the master is refused.
-    for p in &plans {
-        if matches!(p.framing, Framing::Custom) {
-            return Err(swoole_exception(
-                "package_length_func is not supported in SWOOLE_PROCESS mode yet (the master runs no PHP); use package_length_type".into(),
-                errors::INVALID_PARAMS,
-            ));
-        }
-    }
+    // framing; what needs PHP there (`dispatch_func`, `package_length_func`) is asked of the
+    // master's PHP thread (see `MasterAnswers`).
     if plans.len() > master::MAX_PORTS {
         return Err(swoole_exception(
             format!(
@@ -291,12 +284,22 @@ pub(super) fn run(
             max_wait: settings.max_wait_time,
             manager_pid: pid,
         };
-        let mut answer = |event: Event, fd: u64, data: &[u8]| {
-            func.as_ref().map_or(Some(Decision::Default), |f| {
-                ask_dispatch_func(f, &server, n, event, fd, data)
-            })
+        let mut answers = MasterAnswers {
+            dispatch_func: func,
+            length_funcs: plans
+                .iter()
+                .map(|p| match p.framing {
+                    Framing::Custom => p
+                        .length_func
+                        .as_ref()
+                        .map(|f| Cached::new(f.shallow_clone())),
+                    _ => None,
+                })
+                .collect(),
+            server: &server,
+            workers: n,
         };
-        master::run(cfg, &signals, &mut answer)
+        master::run(cfg, &signals, &mut answers)
     };
     drop(signals);
     sh.clear_running(peers);
@@ -318,6 +321,34 @@ pub(super) fn run(
     )
 }
 
+/// The user code the master's reactor threads ask for, called on the master's PHP thread.
+struct MasterAnswers<'a> {
+    dispatch_func: Option<Cached>,
+    /// Per listener (index 0: the primary port), its `package_length_func` (its own from
+    /// `Port::set()`, or the server's).
+    length_funcs: Vec<Option<Cached>>,
+    server: &'a Zval,
+    workers: usize,
+}
+
+impl master::Answers for MasterAnswers<'_> {
+    fn dispatch(&mut self, event: Event, fd: u64, data: &[u8]) -> Option<Decision> {
+        match &self.dispatch_func {
+            Some(f) => ask_dispatch_func(f, self.server, self.workers, event, fd, data),
+            None => Some(Decision::Default),
+        }
+    }
+
+    /// As in BASE mode (`call_length_func`); a listener without one (it cannot ask) says
+    /// malformed.
+    fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64> {
+        match self.length_funcs.get(port) {
+            Some(Some(f)) => call_length_func(f, fd, buffered),
+            _ => Some(-1),
+        }
+    }
+}
+
 /// One `dispatch_func($server, $fd, $type, $data)` call on the master's PHP thread; None when
 /// PHP is stopping (a fatal error or `exit()` there). What is not a worker id warns, naming
 /// the fd and what came back, and the event goes to the default worker (fd modulo
@@ -337,7 +368,7 @@ fn ask_dispatch_func(
         bytes_zval(data),
     ];
     let (answer, what) = match f.call(&mut args, &|| format!("dispatch_func (fd {fd})")) {
-        Outcome::Returned(z) => match worker_id_of(&z) {
+        Outcome::Returned(z) => match weak_int(&z) {
             Some(w) => (Some(w), format!("returned {w}")),
             None => (
                 None,
@@ -360,18 +391,6 @@ fn ask_dispatch_func(
         ));
     }
     Some(d)
-}
-
-/// dispatch_func's answer as a worker id: an int, or a float or numeric string holding one
-/// (PHP's weak int conversion); anything else (null, bool, array, object) is not one.
-fn worker_id_of(z: &Zval) -> Option<i64> {
-    if let Some(l) = z.long() {
-        return Some(l);
-    }
-    if let Some(d) = z.double() {
-        return (d.fract() == 0.0 && d.abs() < 9.0e15).then_some(d as i64);
-    }
-    z.str().and_then(|s| s.trim().parse().ok())
 }
 
 extern "C" {

@@ -8,7 +8,7 @@ use ext_php_rs::types::Zval;
 use super::state::Shared;
 use crate::net::{CloseReason, EventSink, Peer, Reactor};
 use crate::php::callback::{self, Cached, Outcome};
-use crate::php::convert::{bytes_zval, long};
+use crate::php::convert::{bytes_zval, long, weak_int};
 use crate::php::errors::{warning, warning_code};
 use crate::process::MAX_SLOTS;
 
@@ -171,12 +171,31 @@ impl EventSink for PhpSink {
         let Some(cb) = &self.ports[port].length_func else {
             return -1;
         };
-        let mut args = [bytes_zval(buffered)];
-        match cb.call(&mut args, &|| format!("package_length_func (fd {id})")) {
-            Outcome::Returned(v) => v.long().unwrap_or(-1),
-            _ => -1,
-        }
+        // Stopping (a fatal error or exit() in it): the loop ends; this session with it.
+        call_length_func(cb, id, buffered).unwrap_or(-1)
     }
+}
+
+/// One `package_length_func($data)` call, in BASE mode's reactor and in SWOOLE_PROCESS's
+/// master alike: the total packet length, 0 for "need more", negative for malformed; None
+/// when PHP is stopping. An exception (reported as everywhere, naming the fd) counts as
+/// malformed; so does an answer that is no length (null, an array, a non-numeric string),
+/// with a warning naming the fd and what came back: the connection closes with the framing
+/// warning rather than waiting for ever on a function that forgot to return.
+pub(super) fn call_length_func(cb: &Cached, id: u64, buffered: &[u8]) -> Option<i64> {
+    let mut args = [bytes_zval(buffered)];
+    let what = match cb.call(&mut args, &|| format!("package_length_func (fd {id})")) {
+        Outcome::Returned(v) => match weak_int(&v) {
+            Some(n) => return Some(n),
+            None => v.get_type().to_string().to_lowercase(),
+        },
+        Outcome::Threw => return Some(-1),
+        Outcome::Stopping => return None,
+    };
+    warning(&format!(
+        "package_length_func returned {what} for fd {id}, not a length (the packet's total length, 0 for more data, or a negative number for malformed data); closing the connection"
+    ));
+    Some(-1)
 }
 
 /// `workerstart` → `onWorkerStart`, for reports.
