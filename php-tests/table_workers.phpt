@@ -6,6 +6,9 @@ require __DIR__ . '/_helper.php';
 $code = str_replace('<?php', '', file_get_contents(__DIR__ . '/../examples/tableServer.php'));
 $code = str_replace('$argv[1]', '$PORT', $code);
 $h = start_server($code);
+// Both workers must be up before the logins, or the first takes them all.
+wait_children(server_pid($h), 2);
+usleep(100000);
 $conns = [];
 for ($i = 0; $i < 20; $i++) {
     $c = client($h['port']);
