@@ -18,7 +18,11 @@ for ($i = 0; $i < 20; $i++) {
     $r = fgets($c);
     if ($r !== false) { $answered++; $pids[(int)$r] = true; }
 }
-echo "answered: $answered, workers seen: ", count($pids) >= 4 ? '4 or more' : count($pids), "\n";
+// A worker that reached max_request keeps taking what its channel holds until its loop has
+// stopped (the channel also brings the results of its tasks, which it waits for), so under
+// load it may answer one more request than max_request before the replacement takes over:
+// 20 requests see at least 3 processes (recycled at least twice), usually 4.
+echo "answered: $answered, workers seen: ", count($pids) >= 3 ? '3 or more' : count($pids), "\n";
 kill_pid(server_pid($h), 10); // SIGUSR1: reload
 // The old worker answers until its replacement is up (a fixed 0.5 s wait failed under
 // parallel load): ask until a new pid answers, for at most 5 s.
@@ -36,7 +40,7 @@ $out = stop_server($h);
 echo preg_replace('/^\[.*?\]\t/m', '', $out);
 ?>
 --EXPECT--
-answered: 20, workers seen: 4 or more
+answered: 20, workers seen: 3 or more
 after reload, served by a new worker: true
 still connected: true
 INFO	Server is reloading all workers now
