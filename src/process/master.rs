@@ -16,6 +16,12 @@
 //! connection that wants to dispatch waits (it is not read meanwhile: back-pressure to the
 //! client, never a dropped packet), counted in [`Loads::queue_full`].
 //!
+//! What workers send to a connection (bytes, and files named by `sendfile()`) waits in that
+//! connection's own queue ([`Output`]) and is written as the socket takes it while the task
+//! goes on reading, so a slow reader stalls only itself; its size is published in the shared
+//! session table (workers refuse `send()` above `socket_buffer_size`) and its crossings of
+//! the watermarks become BufferFull / BufferEmpty messages to the owning worker.
+//!
 //! The master publishes every session in the shared owner table (pid = the master), so
 //! `exists()`, `getClientInfo()`, `getClientList()` and the forwarded `send()`/`close()` of
 //! every worker and task worker work on every session without asking the master.
