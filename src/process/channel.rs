@@ -79,6 +79,14 @@ pub enum Kind {
     /// SWOOLE_PROCESS, master to worker: one datagram of a UDP / unix datagram listener
     /// (`src` names the reactor and listener), see `process::master::packet_payload`.
     Packet = 12,
+    /// SWOOLE_PROCESS, master to worker: session `target`'s output queued in the master
+    /// crossed `buffer_high_watermark` (run onBufferFull in the worker that owns it).
+    BufferFull = 13,
+    /// SWOOLE_PROCESS, master to worker: after a BufferFull, the output drained to
+    /// `buffer_low_watermark` (run onBufferEmpty).
+    BufferEmpty = 14,
+    /// SWOOLE_PROCESS, worker to master: `sendfile()`, see `process::master::sendfile_payload`.
+    Sendfile = 15,
 }
 
 impl Kind {
@@ -97,6 +105,9 @@ impl Kind {
             10 => Some(Kind::Closed),
             11 => Some(Kind::Bind),
             12 => Some(Kind::Packet),
+            13 => Some(Kind::BufferFull),
+            14 => Some(Kind::BufferEmpty),
+            15 => Some(Kind::Sendfile),
             _ => None,
         }
     }

@@ -16,6 +16,12 @@
 //! connection that wants to dispatch waits (it is not read meanwhile: back-pressure to the
 //! client, never a dropped packet), counted in [`Loads::queue_full`].
 //!
+//! What workers send to a connection (bytes, and files named by `sendfile()`) waits in that
+//! connection's own queue ([`Output`]) and is written as the socket takes it while the task
+//! goes on reading, so a slow reader stalls only itself; its size is published in the shared
+//! session table (workers refuse `send()` above `socket_buffer_size`) and its crossings of
+//! the watermarks become BufferFull / BufferEmpty messages to the owning worker.
+//!
 //! The master publishes every session in the shared owner table (pid = the master), so
 //! `exists()`, `getClientInfo()`, `getClientList()` and the forwarded `send()`/`close()` of
 //! every worker and task worker work on every session without asking the master.
@@ -29,7 +35,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, Interest};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, Interest};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::channel::{
@@ -94,6 +100,14 @@ pub struct MasterPort {
     /// fork) and `ssl_handshake_timeout`. The master holds the TLS state, so a worker that
     /// dies costs no client its session.
     pub tls: Option<crate::net::tls::TlsListener>,
+    /// `socket_buffer_size`: while a connection's output held here exceeds it, workers'
+    /// `send()`s to it are refused (read from the shared session table, as BASE refuses).
+    pub socket_buffer_size: usize,
+    /// `buffer_high_watermark` / `buffer_low_watermark`: BufferFull / BufferEmpty.
+    pub high_watermark: usize,
+    pub low_watermark: usize,
+    /// `enable_delay_receive`: a new connection is not read until a worker's `confirm()`.
+    pub delay_receive: bool,
 }
 
 /// What the master needs, all made before the manager was forked.
@@ -121,6 +135,8 @@ pub struct MasterConfig {
 /// What a worker asked for, in the order it asked, for one connection.
 enum Cmd {
     Data(Vec<u8>),
+    /// `sendfile()`: a path (the worker checked it), from `offset` to `end`.
+    File(String, u64, u64),
     Close(bool),
     Pause(bool),
     Protect(bool),
@@ -764,10 +780,68 @@ trait CloseNotify: AsyncWrite + Unpin {
     fn close_notify(&mut self) -> bool {
         false
     }
+
+    /// sendfile(2) of `file` from `*off` (advanced) up to `end`; None when the stream
+    /// cannot take it (TLS).
+    fn poll_sendfile(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+        _file: RawFd,
+        _off: &mut u64,
+        _end: u64,
+    ) -> Option<std::task::Poll<io::Result<usize>>> {
+        None
+    }
 }
 
-impl CloseNotify for tokio::net::TcpStream {}
-impl CloseNotify for tokio::net::UnixStream {}
+/// sendfile(2) on a plain stream socket, through tokio's readiness (`try_io` clears it on
+/// EAGAIN, so the task sleeps until the peer reads).
+macro_rules! plain_sendfile {
+    ($t:ty) => {
+        impl CloseNotify for $t {
+            fn poll_sendfile(
+                &mut self,
+                cx: &mut std::task::Context<'_>,
+                file: RawFd,
+                off: &mut u64,
+                end: u64,
+            ) -> Option<std::task::Poll<io::Result<usize>>> {
+                use std::task::Poll;
+                let sock = self.as_raw_fd();
+                loop {
+                    match self.poll_write_ready(cx) {
+                        Poll::Ready(Ok(())) => {}
+                        Poll::Ready(Err(e)) => return Some(Poll::Ready(Err(e))),
+                        Poll::Pending => return Some(Poll::Pending),
+                    }
+                    let want = (end - *off).min(1 << 20) as usize;
+                    let r = self.try_io(Interest::WRITABLE, || {
+                        let mut o = *off as libc::off_t;
+                        // SAFETY: both descriptors are open; `o` is a valid in/out offset.
+                        let n = unsafe { libc::sendfile(sock, file, &mut o, want) };
+                        if n < 0 {
+                            Err(io::Error::last_os_error())
+                        } else {
+                            Ok(n as usize)
+                        }
+                    });
+                    match r {
+                        Ok(n) => {
+                            *off += n as u64;
+                            return Some(Poll::Ready(Ok(n)));
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Some(Poll::Ready(Err(e))),
+                    }
+                }
+            }
+        }
+    };
+}
+
+plain_sendfile!(tokio::net::TcpStream);
+plain_sendfile!(tokio::net::UnixStream);
 impl CloseNotify for tokio_rustls::server::TlsStream<tokio::net::TcpStream> {
     /// close_notify, so the peer can tell our close from a truncation (as BASE mode).
     fn close_notify(&mut self) -> bool {
@@ -963,6 +1037,38 @@ impl Master {
         (!ok).then_some(End::Peer)
     }
 
+    /// After a connection's held output changed: publishes it (a worker's `send()` refuses
+    /// while it exceeds `socket_buffer_size`) and tells the worker that owns the session
+    /// when it crossed a watermark (BufferFull once per crossing, then BufferEmpty).
+    async fn note_output(
+        &self,
+        e: &Entry,
+        pcfg: &MasterPort,
+        out: &Output,
+        marks: &mut Marks,
+        id: u64,
+        src: u16,
+    ) {
+        if out.bytes != marks.published {
+            marks.published = out.bytes;
+            let over = out.bytes >= pcfg.socket_buffer_size;
+            self.cfg.owners.set_output(id, out.bytes as u64, over);
+        }
+        let kind = if !marks.full && out.bytes > 0 && out.bytes >= pcfg.high_watermark {
+            marks.full = true;
+            Kind::BufferFull
+        } else if marks.full && out.bytes <= pcfg.low_watermark {
+            marks.full = false;
+            Kind::BufferEmpty
+        } else {
+            return;
+        };
+        if self.cfg.events {
+            let w = self.owner_worker(e);
+            self.dispatch(w, Self::header(kind, 0, src, id), &[]).await;
+        }
+    }
+
     /// The worker that owns session `e` now (a bound uid moves it in mode 5).
     fn owner_worker(&self, e: &Entry) -> usize {
         let uid = e.uid.load(Ordering::Relaxed);
@@ -993,6 +1099,12 @@ impl Master {
                     SharedStats::add(&self.cfg.stats.response_count, 1);
                 }
                 let _ = e.tx.send(Cmd::Data(f.payload.to_vec()));
+            }
+            Kind::Sendfile => {
+                if let Some((path, offset, end)) = split_sendfile(f.payload) {
+                    SharedStats::add(&self.cfg.stats.response_count, 1);
+                    let _ = e.tx.send(Cmd::File(path, offset, end));
+                }
             }
             Kind::Close => {
                 let _ = e.tx.send(Cmd::Close(h.flags & FLAG_RESET != 0));
@@ -1085,7 +1197,10 @@ async fn serve<S: AsyncRead + CloseNotify>(
     };
     let mut buf = vec![0u8; READ_BUF];
     let mut stop = m.stop.clone();
-    let mut paused = false;
+    // enable_delay_receive: not read until confirm() (a resume) arrives.
+    let mut paused = pcfg.delay_receive;
+    let mut out = Output::default();
+    let mut marks = Marks::default();
     let mut protected = false;
     let mut reset_sent = false;
     let idle = pcfg.heartbeat_idle;
@@ -1102,21 +1217,20 @@ async fn serve<S: AsyncRead + CloseNotify>(
             _ = stop.changed() => break End::Server,
             cmd = rx.recv() => match cmd {
                 Some(Cmd::Data(d)) => {
-                    let wrote = tokio::select! {
-                        r = s.write_all(&d) => r.is_ok(),
-                        _ = stop.changed() => break End::Server,
-                    };
-                    if !wrote {
-                        break End::Peer;
+                    out.push(d);
+                    m.note_output(&entry, pcfg, &out, &mut marks, id, src).await;
+                }
+                Some(Cmd::File(path, offset, end)) => {
+                    if let Some(f) = open_file(&path, id, reactor) {
+                        out.chunks.push_back(Chunk::File(f, offset, end));
                     }
-                    SharedStats::add(&cfg.stats.total_send_bytes, d.len() as u64);
-                    cfg.owners.touch(id, None, Some(now()));
                 }
                 Some(Cmd::Close(reset)) => {
-                    flush_queued(&mut s, &mut rx, cfg.stats).await;
                     if reset {
                         crate::net::conn::set_linger_zero(sock_fd);
                         reset_sent = true;
+                    } else {
+                        flush_queued(&mut s, &mut out, &mut rx, cfg.stats, id, reactor).await;
                     }
                     break End::Server;
                 }
@@ -1127,9 +1241,14 @@ async fn serve<S: AsyncRead + CloseNotify>(
             _ = tokio::time::sleep_until(last_recv + idle.unwrap_or_default()), if idle.is_some() && !protected => {
                 break End::Peer;
             }
-            r = s.read(&mut buf), if !paused => match r {
-                Ok(0) | Err(_) => break End::Peer,
-                Ok(n) => {
+            io = std::future::poll_fn(|cx| poll_io(&mut s, &mut out, (!paused).then_some(&mut buf[..]), cx)) => match io {
+                Io::Read(0) | Io::Gone => break End::Peer,
+                Io::Wrote(n) => {
+                    SharedStats::add(&cfg.stats.total_send_bytes, n as u64);
+                    cfg.owners.touch(id, None, Some(now()));
+                    m.note_output(&entry, pcfg, &out, &mut marks, id, src).await;
+                }
+                Io::Read(n) => {
                     last_recv = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
@@ -1144,7 +1263,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
         // Shutdown: what the workers sent before it still goes out, briefly.
         let _ = tokio::time::timeout(
             Duration::from_millis(200),
-            flush_queued(&mut s, &mut rx, cfg.stats),
+            flush_queued(&mut s, &mut out, &mut rx, cfg.stats, id, reactor),
         )
         .await;
     }
@@ -1180,20 +1299,197 @@ async fn serve<S: AsyncRead + CloseNotify>(
     }
 }
 
-/// Writes the data commands already queued for a connection (before a close).
-async fn flush_queued<S: AsyncWrite + Unpin>(
+/// Writes everything held for a connection and the data commands already queued for it
+/// (before a close).
+async fn flush_queued<S: AsyncRead + CloseNotify>(
     s: &mut S,
+    out: &mut Output,
     rx: &mut mpsc::UnboundedReceiver<Cmd>,
     stats: &SharedStats,
+    id: u64,
+    reactor: u16,
 ) {
     while let Ok(cmd) = rx.try_recv() {
-        if let Cmd::Data(d) = cmd {
-            if s.write_all(&d).await.is_err() {
-                return;
+        match cmd {
+            Cmd::Data(d) => out.push(d),
+            Cmd::File(path, offset, end) => {
+                if let Some(f) = open_file(&path, id, reactor) {
+                    out.chunks.push_back(Chunk::File(f, offset, end));
+                }
             }
-            SharedStats::add(&stats.total_send_bytes, d.len() as u64);
+            _ => {}
         }
     }
+    while !out.chunks.is_empty() {
+        match std::future::poll_fn(|cx| poll_io(s, out, None, cx)).await {
+            Io::Wrote(n) => SharedStats::add(&stats.total_send_bytes, n as u64),
+            _ => return,
+        }
+    }
+}
+
+/// What a connection's output holds: the bytes workers sent, in order, and the files
+/// `sendfile()` named (sent with sendfile(2) from the page cache, never read into memory
+/// except through TLS), so a large file to a slow reader costs no memory and blocks nothing.
+#[derive(Default)]
+struct Output {
+    chunks: std::collections::VecDeque<Chunk>,
+    /// Bytes held in memory (what `socket_buffer_size` bounds; files do not count).
+    bytes: usize,
+    /// Written since the last flush (TLS keeps records until flushed).
+    dirty: bool,
+}
+
+enum Chunk {
+    /// Data, how much of it is written, and whether it counts in [`Output::bytes`] (a piece
+    /// of a file read for TLS does not).
+    Bytes(Vec<u8>, usize, bool),
+    /// A file, the next offset to send and where to stop.
+    File(std::fs::File, u64, u64),
+}
+
+impl Output {
+    fn push(&mut self, d: Vec<u8>) {
+        self.bytes += d.len();
+        self.chunks.push_back(Chunk::Bytes(d, 0, true));
+    }
+}
+
+/// Where BufferFull / BufferEmpty stand for one connection.
+#[derive(Default)]
+struct Marks {
+    /// BufferFull was sent, BufferEmpty not yet.
+    full: bool,
+    /// The held bytes last published.
+    published: usize,
+}
+
+enum Io {
+    Read(usize),
+    Wrote(usize),
+    /// The peer is gone (a write failed or a read errored).
+    Gone,
+}
+
+/// One step of a connection's I/O with a single borrow of its stream: writes what is held
+/// (first: it was accepted before anything read now), then reads into `buf` (None: not
+/// reading, paused or closing). Each write is reported, so the caller keeps the counts.
+fn poll_io<S: AsyncRead + CloseNotify>(
+    s: &mut S,
+    out: &mut Output,
+    buf: Option<&mut [u8]>,
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<Io> {
+    use std::pin::Pin;
+    use std::task::Poll;
+    enum Step {
+        Wrote(usize),
+        Pop,
+        Stage(Vec<u8>),
+        Blocked,
+    }
+    while let Some(front) = out.chunks.front_mut() {
+        let step = match front {
+            Chunk::Bytes(b, off, counted) => match Pin::new(&mut *s).poll_write(cx, &b[*off..]) {
+                Poll::Ready(Ok(n)) if n > 0 => {
+                    *off += n;
+                    if *counted {
+                        out.bytes -= n;
+                    }
+                    if *off == b.len() {
+                        out.chunks.pop_front();
+                    }
+                    Step::Wrote(n)
+                }
+                Poll::Ready(_) => return Poll::Ready(Io::Gone),
+                Poll::Pending => Step::Blocked,
+            },
+            Chunk::File(_, off, end) if *off >= *end => Step::Pop,
+            Chunk::File(f, off, end) => match s.poll_sendfile(cx, f.as_raw_fd(), off, *end) {
+                // The file shrank since the worker looked at it: what is left is sent.
+                Some(Poll::Ready(Ok(0))) => Step::Pop,
+                Some(Poll::Ready(Ok(n))) => Step::Wrote(n),
+                Some(Poll::Ready(Err(_))) => return Poll::Ready(Io::Gone),
+                Some(Poll::Pending) => Step::Blocked,
+                None => {
+                    // TLS: the kernel cannot encrypt; a piece at a time goes through rustls.
+                    use std::os::unix::fs::FileExt;
+                    let mut v = vec![0u8; ((*end - *off) as usize).min(READ_BUF)];
+                    match f.read_at(&mut v, *off) {
+                        Ok(n) if n > 0 => {
+                            *off += n as u64;
+                            v.truncate(n);
+                            Step::Stage(v)
+                        }
+                        _ => Step::Pop,
+                    }
+                }
+            },
+        };
+        match step {
+            Step::Wrote(n) => {
+                out.dirty = true;
+                return Poll::Ready(Io::Wrote(n));
+            }
+            Step::Pop => {
+                out.chunks.pop_front();
+            }
+            Step::Stage(v) => out.chunks.push_front(Chunk::Bytes(v, 0, false)),
+            Step::Blocked => break,
+        }
+    }
+    if out.chunks.is_empty() && out.dirty {
+        match Pin::new(&mut *s).poll_flush(cx) {
+            Poll::Ready(Ok(())) => out.dirty = false,
+            Poll::Ready(Err(_)) => return Poll::Ready(Io::Gone),
+            Poll::Pending => {}
+        }
+    }
+    let Some(buf) = buf else {
+        return Poll::Pending;
+    };
+    let mut rb = tokio::io::ReadBuf::new(buf);
+    match Pin::new(&mut *s).poll_read(cx, &mut rb) {
+        Poll::Ready(Ok(())) => Poll::Ready(Io::Read(rb.filled().len())),
+        Poll::Ready(Err(_)) => Poll::Ready(Io::Gone),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+/// Opens a file a worker's `sendfile()` named (it checked it; this can still fail, e.g. in
+/// a worker that chroots): None, with a warning, when it cannot.
+fn open_file(path: &str, id: u64, reactor: u16) -> Option<std::fs::File> {
+    match std::fs::File::open(path) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            log::log(
+                LOG_WARNING,
+                '#',
+                reactor as i64,
+                &format!(
+                    "sendfile(): the master cannot open {path} for connection#{id}: {e}; not sent"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A Sendfile frame's payload: offset and end (u64 LE each), then the path.
+pub fn sendfile_payload(path: &str, offset: u64, end: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(16 + path.len());
+    v.extend_from_slice(&offset.to_le_bytes());
+    v.extend_from_slice(&end.to_le_bytes());
+    v.extend_from_slice(path.as_bytes());
+    v
+}
+
+/// The path, offset and end of a Sendfile frame's payload (see [`sendfile_payload`]).
+fn split_sendfile(p: &[u8]) -> Option<(String, u64, u64)> {
+    let offset = u64::from_le_bytes(p.get(..8)?.try_into().ok()?);
+    let end = u64::from_le_bytes(p.get(8..16)?.try_into().ok()?);
+    let path = std::str::from_utf8(p.get(16..)?).ok()?;
+    Some((path.to_string(), offset, end))
 }
 
 /// Frames freshly read bytes and dispatches each whole packet; Some on a framing error

@@ -206,7 +206,13 @@ struct SessionInfo {
     connect_time: AtomicU64,
     last_recv_time: AtomicU64,
     last_send_time: AtomicU64,
+    /// SWOOLE_PROCESS: the bytes the master holds for this session, with [`OVER_BOUND`] set
+    /// while they exceed `socket_buffer_size` (a worker's `send()` reads it to refuse).
+    output: AtomicU64,
 }
+
+/// See [`SessionInfo::output`].
+const OVER_BOUND: u64 = 1 << 63;
 
 /// Connection details of a session owned by another worker (see [`Owners::info`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -284,6 +290,7 @@ impl Owners {
         s.connect_time.store(t.to_bits(), Ordering::Relaxed);
         s.last_recv_time.store(0f64.to_bits(), Ordering::Relaxed);
         s.last_send_time.store(0f64.to_bits(), Ordering::Relaxed);
+        s.output.store(0, Ordering::Relaxed);
         s.id.store(id, Ordering::Release);
     }
 
@@ -313,6 +320,22 @@ impl Owners {
                 | dst_port as u64,
             Ordering::Relaxed,
         );
+    }
+
+    /// SWOOLE_PROCESS, by the master: how many bytes it holds for session `id`, and whether
+    /// that exceeds the port's `socket_buffer_size`.
+    pub fn set_output(&self, id: u64, bytes: u64, over: bool) {
+        let s = self.info_slot(id);
+        if s.id.load(Ordering::Relaxed) == id {
+            let v = bytes.min(OVER_BOUND - 1) | if over { OVER_BOUND } else { 0 };
+            s.output.store(v, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the master holds more than `socket_buffer_size` bytes for session `id`.
+    pub fn output_over(&self, id: u64) -> bool {
+        let s = self.info_slot(id);
+        s.id.load(Ordering::Acquire) == id && s.output.load(Ordering::Relaxed) & OVER_BOUND != 0
     }
 
     /// Records activity on a published session (by its owner).

@@ -250,6 +250,11 @@ impl Server {
         match reactor.send(fd as u64, &data) {
             Ok(()) => true,
             Err(SendError::NotExist) => {
+                if process_mode::output_over(&self.shared, fd) {
+                    // SWOOLE_PROCESS: the master holds more than socket_buffer_size for it.
+                    self.send_failed(fd, data.len(), SendError::Overflow);
+                    return false;
+                }
                 if self
                     .shared
                     .forward_to_owner(fd, &PeerMsg::Send(fd as u64, &data))
@@ -290,7 +295,15 @@ impl Server {
             );
             return false;
         }
-        match reactor.sendfile(fd as u64, filename, offset as u64, length as u64) {
+        let sent = match reactor.sendfile(fd as u64, filename, offset as u64, length as u64) {
+            // SWOOLE_PROCESS: checked here, sent by the master.
+            Err(SendfileError::Send(SendError::NotExist)) => {
+                process_mode::sendfile(&self.shared, fd, filename, offset as u64, length as u64)
+                    .unwrap_or(Err(SendfileError::Send(SendError::NotExist)))
+            }
+            r => r,
+        };
+        match sent {
             Ok(()) => true,
             Err(SendfileError::Send(SendError::NotExist)) => {
                 // SESSION_NOT_EXIST, with Swoole's invalid-fd warning (1006 there).
@@ -334,6 +347,14 @@ impl Server {
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
+        if process_mode::master_channel().is_some() {
+            // As Swoole: the master owns the socket, a worker cannot block on it.
+            warning_code(
+                errors::PHP_FATAL_ERROR,
+                "can only be used with base mode and must be within worker process",
+            );
+            return false;
+        }
         let Some(data) = zval_bytes(send_data) else {
             warning_code(errors::INVALID_PARAMS, "the data sent must be a string");
             return false;
@@ -599,7 +620,15 @@ impl Server {
         let Some(reactor) = self.shared.require_running() else {
             return false;
         };
-        if fd <= 0 || !reactor.confirm(fd as u64) {
+        if fd > 0 && reactor.confirm(fd as u64) {
+            return true;
+        }
+        // SWOOLE_PROCESS: the master starts reading (true once handed over, as resume()).
+        if process_mode::master_channel().is_none()
+            || !self
+                .shared
+                .forward_to_owner(fd, &PeerMsg::Pause(fd as u64, false))
+        {
             set_last_error(code::SESSION_NOT_EXIST);
             return false;
         }

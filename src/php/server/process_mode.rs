@@ -81,7 +81,12 @@ pub(super) fn in_on_close(fd: i64) -> bool {
 pub(super) fn is_event(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::Connect | Kind::Receive | Kind::Closed | Kind::Packet
+        Kind::Connect
+            | Kind::Receive
+            | Kind::Closed
+            | Kind::Packet
+            | Kind::BufferFull
+            | Kind::BufferEmpty
     )
 }
 
@@ -267,6 +272,10 @@ pub(super) fn run(
                     .open_proxy_protocol
                     .then(|| std::time::Duration::from_secs_f64(p.settings.proxy_protocol_timeout)),
                 tls: p.tls.as_deref().cloned(),
+                socket_buffer_size: p.settings.socket_buffer_size,
+                high_watermark: p.settings.high_watermark(),
+                low_watermark: p.settings.buffer_low_watermark,
+                delay_receive: p.settings.enable_delay_receive,
             })
             .collect();
         let cfg = MasterConfig {
@@ -491,6 +500,14 @@ pub(super) fn on_event(sink: &PhpSink, h: Header, payload: &[u8]) {
             }
             None
         }
+        Kind::BufferFull => {
+            crate::net::EventSink::on_buffer_full(sink, port.min(sink.ports.len() - 1), id);
+            None
+        }
+        Kind::BufferEmpty => {
+            crate::net::EventSink::on_buffer_empty(sink, port.min(sink.ports.len() - 1), id);
+            None
+        }
         Kind::Closed => {
             let rid = if h.flags & FLAG_RESET != 0 {
                 -1
@@ -567,4 +584,62 @@ pub(super) fn bind(sh: &Shared, fd: i64, uid: i64) -> bool {
         std::time::Duration::from_secs(1),
     )
     .is_ok()
+}
+
+/// Whether the master holds more than `socket_buffer_size` bytes for session `fd` (a
+/// PROCESS-mode `send()` is then refused as in BASE mode; what is already on its way to
+/// the master is still sent).
+pub(super) fn output_over(sh: &Shared, fd: i64) -> bool {
+    master_channel().is_some()
+        && fd > 0
+        && sh.owners.get().is_some_and(|o| o.output_over(fd as u64))
+}
+
+/// `sendfile()` on a session of the master: the file is checked here (the same errors as
+/// BASE mode), then its absolute path goes to the master, which sends it with sendfile(2)
+/// behind what this worker sent before. None when the master does not own `fd`.
+pub(super) fn sendfile(
+    sh: &Shared,
+    fd: i64,
+    path: &str,
+    offset: u64,
+    length: u64,
+) -> Option<Result<(), crate::net::SendfileError>> {
+    use crate::net::SendfileError;
+    let ch = sh.remote_owner(fd)?;
+    master_channel()?;
+    let check = || -> Result<(String, u64), SendfileError> {
+        let file = std::fs::File::open(path).map_err(SendfileError::Open)?;
+        let meta = file.metadata().map_err(SendfileError::Open)?;
+        if !meta.is_file() {
+            return Err(SendfileError::NotRegular);
+        }
+        if offset >= meta.len() {
+            return Err(SendfileError::Empty(offset));
+        }
+        let end = if length == 0 {
+            meta.len()
+        } else {
+            meta.len().min(offset.saturating_add(length))
+        };
+        // The master's working directory is not this worker's after a chdir().
+        let abs = std::fs::canonicalize(path).map_err(SendfileError::Open)?;
+        Ok((abs.to_string_lossy().into_owned(), end))
+    };
+    let (abs, end) = match check() {
+        Ok(v) => v,
+        Err(e) => return Some(Err(e)),
+    };
+    let header = Header {
+        kind: Kind::Sendfile,
+        flags: 0,
+        src: sh.worker_id.get().max(0) as u16,
+        msg_id: process::channel::next_msg_id(),
+        target: fd as u64,
+    };
+    let payload = master::sendfile_payload(&abs, offset, end);
+    Some(
+        ch.send_message(header, &payload, None, std::time::Duration::from_secs(1))
+            .map_err(|_| crate::net::SendfileError::Send(crate::net::SendError::Closed)),
+    )
 }

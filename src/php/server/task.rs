@@ -461,7 +461,10 @@ pub(super) fn on_message(sh: &Rc<Shared>, server: &Zval, h: Header, payload: &[u
         | Kind::Receive
         | Kind::Closed
         | Kind::Packet
-        | Kind::Bind => {}
+        | Kind::Bind
+        | Kind::BufferFull
+        | Kind::BufferEmpty
+        | Kind::Sendfile => {}
     }
 }
 
