@@ -555,20 +555,48 @@ fn count_request(sink: &PhpSink) {
     }
 }
 
-/// `bind($fd, $uid)`: tells the master (dispatch_mode 5 sends the session's packets to
-/// worker `uid % worker_num` from then on). False outside PROCESS mode or for a closed fd.
+/// `getClientInfo()['uid']` of a session bound to `uid` (0: unbound): Swoole shows it
+/// always with `dispatch_mode` 5, else only once bound.
+pub(super) fn shown_uid(uid: u32) -> Option<u32> {
+    (master_channel().is_some() && (uid != 0 || UID_MODE.with(|u| u.get()))).then_some(uid)
+}
+
+/// `bind($fd, $uid)`, as Swoole: the uid must fit in `[INT32_MIN, UINT32_MAX]` (a warning
+/// otherwise) and is kept as a u32; a session is bound once (a second `bind()`, from any
+/// worker, is false without a warning; uid 0 succeeds and binds nothing). The shared session
+/// table decides who wins (a compare-and-swap), so the answer needs no round trip; the master
+/// is told, and with `dispatch_mode` 5 sends the session's packets to worker
+/// `uid % worker_num` from then on (other modes only record it). False outside PROCESS mode
+/// or for a closed fd.
 pub(super) fn bind(sh: &Shared, fd: i64, uid: i64) -> bool {
     let Some(ch) = master_channel() else {
         warning("bind() needs SWOOLE_PROCESS (with dispatch_mode 5)");
         return false;
     };
-    if !UID_MODE.with(|u| u.get()) {
-        // As Swoole: bind() only works with dispatch_mode 5.
+    if !(i32::MIN as i64..=u32::MAX as i64).contains(&uid) {
+        errors::warning_code(
+            errors::PHP_FATAL_ERROR,
+            &format!(
+                "uid can not be greater than {} or less than {}",
+                u32::MAX,
+                i32::MIN
+            ),
+        );
         return false;
     }
-    if fd <= 0 || uid <= 0 || sh.remote_owner(fd).is_none() {
+    let uid = uid as u32;
+    let Some(owners) = sh.owners.get() else {
+        return false;
+    };
+    if fd <= 0 || sh.remote_owner(fd).is_none() {
         errors::set_last_error(crate::net::code::SESSION_NOT_EXIST);
         return false;
+    }
+    if !owners.bind_uid(fd as u64, uid) {
+        return false;
+    }
+    if uid == 0 {
+        return true;
     }
     let header = Header {
         kind: Kind::Bind,
