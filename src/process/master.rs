@@ -90,9 +90,11 @@ pub struct MasterPort {
     pub framing: Framing,
     pub package_max_length: usize,
     pub nodelay: bool,
-    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
-    /// onClose gets the reactor id), unless `protect()`ed.
-    pub heartbeat_idle: Option<Duration>,
+    /// `heartbeat_check_interval` and `heartbeat_idle_time`: a session that sent nothing for
+    /// the idle time is closed at the next check (ticks of the interval since the master
+    /// started, as Swoole's and BASE mode's checks: till then `heartbeat()` lists it), its
+    /// onClose getting the reactor id, unless `protect()`ed.
+    pub heartbeat: Option<(Duration, Duration)>,
     /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
     /// (`proxy_protocol_timeout`).
     pub proxy_timeout: Option<Duration>,
@@ -295,6 +297,8 @@ struct Master {
     /// Connection tasks still running.
     live: AtomicUsize,
     pid: i32,
+    /// When the master started: the heartbeat checks tick from here.
+    epoch: tokio::time::Instant,
 }
 
 /// How a connection ended, for the reactor id its onClose gets.
@@ -358,6 +362,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
         live: AtomicUsize::new(0),
         // SAFETY: getpid has no preconditions.
         pid: unsafe { libc::getpid() },
+        epoch: tokio::time::Instant::now(),
     });
     let mut threads = Vec::new();
     for k in 0..reactor_num {
@@ -1113,7 +1118,10 @@ impl Master {
                 let _ = e.tx.send(Cmd::Pause(h.flags & FLAG_RESUME == 0));
             }
             Kind::Protect => {
-                let _ = e.tx.send(Cmd::Protect(h.flags & FLAG_RESET != 0));
+                // Published at once, for every worker's heartbeat().
+                let on = h.flags & FLAG_RESET != 0;
+                self.cfg.owners.set_protected(h.target, on);
+                let _ = e.tx.send(Cmd::Protect(on));
             }
             Kind::Bind => {
                 if let Ok(b) = <[u8; 8]>::try_from(f.payload) {
@@ -1127,6 +1135,20 @@ impl Master {
 
 fn now() -> f64 {
     crate::net::now()
+}
+
+/// The first heartbeat check (every `every` since `epoch`) at or after `at`.
+fn check_after(
+    epoch: tokio::time::Instant,
+    at: tokio::time::Instant,
+    every: Duration,
+) -> tokio::time::Instant {
+    let every_ns = every.as_nanos().max(1);
+    let ticks = at
+        .saturating_duration_since(epoch)
+        .as_nanos()
+        .div_ceil(every_ns);
+    epoch + Duration::from_nanos((ticks * every_ns).min(u64::MAX as u128) as u64)
 }
 
 /// One connection, from accept to its Close.
@@ -1203,7 +1225,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
     let mut marks = Marks::default();
     let mut protected = false;
     let mut reset_sent = false;
-    let idle = pcfg.heartbeat_idle;
+    let idle = pcfg.heartbeat;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
         if refused {
@@ -1238,7 +1260,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
                 Some(Cmd::Protect(p)) => protected = p,
                 None => break End::Server,
             },
-            _ = tokio::time::sleep_until(last_recv + idle.unwrap_or_default()), if idle.is_some() && !protected => {
+            _ = tokio::time::sleep_until(idle.map_or(last_recv, |(every, limit)| check_after(m.epoch, last_recv + limit, every))), if idle.is_some() && !protected => {
                 break End::Peer;
             }
             io = std::future::poll_fn(|cx| poll_io(&mut s, &mut out, (!paused).then_some(&mut buf[..]), cx)) => match io {
@@ -1683,6 +1705,15 @@ mod tests {
             assert_eq!(split_packet(&p), Some((peer, &b"data\0"[..])));
         }
         assert_eq!(split_packet(&[9]), None);
+    }
+
+    #[test]
+    fn heartbeat_checks_fall_on_the_interval_ticks() {
+        let e = tokio::time::Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(check_after(e, e + ms(500), ms(200)), e + ms(600));
+        assert_eq!(check_after(e, e + ms(600), ms(200)), e + ms(600));
+        assert_eq!(check_after(e, e, ms(200)), e);
     }
 
     #[test]

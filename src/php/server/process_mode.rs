@@ -19,7 +19,7 @@ use super::listen::PortPlan;
 use super::sink::{call_length_func, call_simple, PhpSink};
 use super::state::Shared;
 use crate::codec::Framing;
-use crate::net::EventSink;
+use crate::net::{EventSink, Reactor};
 use crate::php::callback::{self, Cached, LoopCtl, Outcome};
 use crate::php::convert::{bytes_zval, long, weak_int};
 use crate::php::errors::{self, warning};
@@ -266,7 +266,7 @@ pub(super) fn run(
                 framing: p.framing.clone(),
                 package_max_length: p.settings.package_max_length,
                 nodelay: p.settings.open_tcp_nodelay,
-                heartbeat_idle: p.settings.heartbeat().map(|(_, idle)| idle),
+                heartbeat: p.settings.heartbeat(),
                 proxy_timeout: p
                     .settings
                     .open_proxy_protocol
@@ -670,4 +670,44 @@ pub(super) fn sendfile(
         ch.send_message(header, &payload, None, std::time::Duration::from_secs(1))
             .map_err(|_| crate::net::SendfileError::Send(crate::net::SendError::Closed)),
     )
+}
+
+/// `heartbeat()` in PROCESS mode, from any worker or the master: every session of the server
+/// (the master owns them all and publishes their last receive time and `protect()` in the
+/// shared session table) idle longer than its port's `heartbeat_idle_time`, as Swoole. With
+/// `close` each is closed through the master (asynchronously, as `close()`: onClose gets
+/// reactor id -1, as in Swoole). None when no port has a heartbeat.
+pub(super) fn heartbeat(sh: &Shared, r: &Reactor, close: bool) -> Option<Vec<u64>> {
+    if !r.has_heartbeat() {
+        return None;
+    }
+    let (owners, master) = (sh.owners.get()?, master_pid()? as i32);
+    let now = crate::net::now();
+    let idle: Vec<u64> = owners
+        .open_sessions(|pid| pid == master)
+        .into_iter()
+        .filter(|&id| {
+            let Some(info) = owners.info(id) else {
+                return false;
+            };
+            let Some((_, limit)) = r
+                .ports
+                .get(info.listener as usize)
+                .and_then(|p| p.heartbeat)
+            else {
+                return false;
+            };
+            !owners.is_protected(id)
+                && info.last_recv_time.max(info.connect_time) + limit.as_secs_f64() <= now
+        })
+        .collect();
+    if close {
+        if let Some(ch) = master_channel() {
+            let src = sh.worker_id.get().max(0) as u16;
+            for &id in &idle {
+                let _ = ch.send_peer(src, &PeerMsg::Close(id, false));
+            }
+        }
+    }
+    Some(idle)
 }
