@@ -245,6 +245,20 @@ pub trait Answers {
     /// `package_length_func` of listener `port`: the total length of the packet that starts
     /// `buffered` (0: need more bytes; negative: malformed).
     fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64>;
+    /// Runs the master's due timers (`Swoole\Timer`s created in onStart), between waits.
+    fn timers(&mut self) -> TimerPoll {
+        TimerPoll {
+            next: None,
+            stop: false,
+        }
+    }
+}
+
+/// What the master's PHP thread reports after running its due timers: when the next one is
+/// due, and whether PHP asked to stop (`shutdown()`, `exit()`, a fatal error in a callback).
+pub struct TimerPoll {
+    pub next: Option<Instant>,
+    pub stop: bool,
 }
 
 /// Answers every queued question; false when the PHP side asked to stop (the questions
@@ -325,7 +339,8 @@ impl AsRawFd for Fd {
 /// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
 /// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
 /// With `dispatch_func` or a `package_length_func` this thread (the PHP one) also answers the
-/// reactor threads' questions through `answers`, until the reactor threads have ended.
+/// reactor threads' questions through `answers`, until the reactor threads have ended, and
+/// runs the master's timers through it while serving (not once the shutdown began).
 pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (end_tx, end_rx) = watch::channel(false);
@@ -429,20 +444,32 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
     }
 
     // Waits up to `timeout` for signals, answering user code's questions meanwhile; false
-    // when the PHP side asked to stop.
-    let mut pump = |timeout: Duration| -> (Vec<i32>, bool) {
-        match &m.asks {
+    // when the PHP side asked to stop. While `serving`, then runs the due timers.
+    let mut pump = |timeout: Duration, serving: bool| -> (Vec<i32>, bool, Option<TimerPoll>) {
+        let (sigs, go_on) = match &m.asks {
             None => (signals.wait_blocking(timeout), true),
             Some(asks) => {
                 let (sigs, _) = signals.wait_blocking_or(asks.efd, timeout);
                 (sigs, answer_all(asks, answers))
             }
-        }
+        };
+        (sigs, go_on, serving.then(|| answers.timers()))
     };
     let mut manager_gone = false;
     let mut reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
+    // The first turn does not wait: it runs what onStart scheduled and learns the next due.
+    let mut next_timer = Some(Instant::now());
     loop {
-        let (sigs, go_on) = pump(Duration::from_millis(500));
+        let wait = next_timer.map_or(Duration::from_millis(500), |t| {
+            t.saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(500))
+        });
+        let (sigs, go_on, timer) = pump(wait, true);
+        let timer = timer.unwrap_or(TimerPoll {
+            next: None,
+            stop: false,
+        });
+        next_timer = timer.next;
         let now_reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
         if now_reloads != reloads {
             // reload(): the manager restarts the workers; the TLS state is ours, so the
@@ -450,7 +477,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
             reloads = now_reloads;
             reload_tls(&m.cfg.ports);
         }
-        let mut stop = !go_on;
+        let mut stop = !go_on || timer.stop;
         for sig in sigs {
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
@@ -481,7 +508,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
     let _ = stop_tx.send(true);
     let deadline = Instant::now() + max_wait;
     while m.live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
-        pump(Duration::from_millis(2));
+        pump(Duration::from_millis(2), false);
     }
     while m
         .queues
@@ -489,7 +516,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
         .any(|q| q.pending.load(Ordering::Acquire) > 0)
         && Instant::now() < deadline
     {
-        pump(Duration::from_millis(2));
+        pump(Duration::from_millis(2), false);
     }
     if !manager_gone {
         // SAFETY: kill(2) with our child's pid.

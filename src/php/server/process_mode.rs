@@ -245,6 +245,13 @@ pub(super) fn run(
         libc::SIGCHLD,
     ])
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    // The master's PHP thread serves no connection itself, but onStart and its timers may
+    // call `send()`, `close()`, `stats()`, `heartbeat()`, …: a reactor without sessions makes
+    // them work as in a worker (every session is the master's, so each call goes through the
+    // master's own channel to the reactor thread that owns the connection).
+    *sh.running.borrow_mut() = Some(master_reactor(&sh, &plans, &sockets, &pages));
+    // Timers created in onStart fire on this thread between its waits (as the manager's).
+    crate::php::timer::enable_in_manager(true);
     call_simple(&sh, &server, "start", None);
     let result = if ctl.fatal.get() || ctl.exit_code.get().is_some() {
         // onStart failed: stop the manager (and its workers) instead of serving.
@@ -307,9 +314,13 @@ pub(super) fn run(
                 .collect(),
             server: &server,
             workers: n,
+            ctl: &ctl,
         };
         master::run(cfg, &signals, &mut answers)
     };
+    // Cleared before onShutdown, as Swoole.
+    crate::php::timer::enable_in_manager(false);
+    *sh.running.borrow_mut() = None;
     drop(signals);
     sh.clear_running(peers);
     inbound.close();
@@ -338,6 +349,9 @@ struct MasterAnswers<'a> {
     length_funcs: Vec<Option<Cached>>,
     server: &'a Zval,
     workers: usize,
+    /// The master's callbacks' state: `shutdown()`, `exit()` or a fatal error in one of them
+    /// (a timer's included) stops the master.
+    ctl: &'a LoopCtl,
 }
 
 impl master::Answers for MasterAnswers<'_> {
@@ -356,6 +370,46 @@ impl master::Answers for MasterAnswers<'_> {
             _ => Some(-1),
         }
     }
+
+    /// The timers created in onStart (or in a timer), run as the manager's are.
+    fn timers(&mut self) -> master::TimerPoll {
+        crate::php::timer::run_due();
+        let c = self.ctl;
+        master::TimerPoll {
+            next: crate::php::timer::next_due(),
+            stop: c.stopping.get() || c.fatal.get() || c.exit_code.get().is_some(),
+        }
+    }
+}
+
+/// The master's reactor on its PHP thread: the ports' settings (heartbeat, framing for
+/// `getClientInfo()`) and the shared pages, no session, no event loop.
+fn master_reactor(
+    sh: &Shared,
+    plans: &[PortPlan],
+    sockets: &[Socket],
+    pages: &ServerPages,
+) -> Rc<Reactor> {
+    let ports = plans
+        .iter()
+        .zip(sockets)
+        .map(|(p, s)| {
+            crate::net::PortCfg::new(
+                p.sock_type,
+                p.kind,
+                p.settings.clone(),
+                p.framing.clone(),
+                std::os::fd::AsRawFd::as_raw_fd(s),
+                p.port,
+            )
+        })
+        .collect();
+    Reactor::new(
+        sh.settings.borrow().clone(),
+        ports,
+        Some((pages.stats, master::MASTER_SLOT)),
+        Some(pages.owners),
+    )
 }
 
 /// One `dispatch_func($server, $fd, $type, $data)` call on the master's PHP thread; None when
