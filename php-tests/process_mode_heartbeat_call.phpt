@@ -42,7 +42,8 @@ echo "2 and 4 still open: ", var_export($open($c2) && $open($c4), true), "\n";
 fwrite($c4, "hi\n"); echo "4: ", fgets($c4);
 fwrite($c6, "hb\n"); echo "6: ", fgets($c6);
 foreach ([$c2, $c4, $c5, $c6] as $c) { fclose($c); }
-usleep(300000);
+// Their onClose runs before the stop (else the shutdown would close them, with -1).
+for ($i = 0; $i < 250 && substr_count((string)file_get_contents($h['out']), 'close ') < 6; $i++) { usleep(20000); }
 $out = explode("\n", trim(stop_server($h)));
 sort($out);
 echo implode("\n", $out), "\n";

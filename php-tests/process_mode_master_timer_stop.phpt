@@ -10,8 +10,8 @@ $s->on('Start', function ($s) {
     Swoole\Timer::tick(50, function () use ($s) {
         $list = $s->getClientList() ?: [];
         static $closed = false;
-        if (in_array(1, $list) && !$closed) { $closed = true; echo "master closes 1: ", var_export($s->close(1), true), "\n"; }
-        if (in_array(2, $list)) { echo "master shuts down: ", var_export($s->shutdown(), true), "\n"; }
+        if (in_array(1, $list) && !$closed) { $closed = true; echo "master closes 1\n"; if (!$s->close(1)) { echo "close() failed\n"; } }
+        if (in_array(2, $list)) { echo "master shuts down\n"; if (!$s->shutdown()) { echo "shutdown() failed\n"; } }
     });
 });
 $s->on('Receive', function ($s, $fd, $rid, $data) {});
@@ -21,6 +21,7 @@ $s->start();
 PHP);
 $a = client($h['port']);
 echo "1 closed by the master: ", var_export(sees_eof($a, 3), true), "\n";
+echo "its onClose ran: ", var_export(wait_for_output($h, "close 1 rid -1\n"), true), "\n";
 $b = client($h['port']);
 echo "2 closed at shutdown: ", var_export(sees_eof($b, 3), true), "\n";
 show_server($h);
@@ -43,11 +44,12 @@ show_server($h);
 ?>
 --EXPECTF--
 1 closed by the master: true
+its onClose ran: true
 2 closed at shutdown: true
 --- server exit 0 ---
-master closes 1: true
+master closes 1
 close 1 rid -1
-master shuts down: true
+master shuts down
 close 2 rid -1
 onShutdown
 closed: true
