@@ -1,5 +1,5 @@
 --TEST--
-SWOOLE_PROCESS: timers created in onStart fire in the master while it serves; there send(), getClientList(), stats() work; an exception in one warns and the timer goes on; none is left at onShutdown
+SWOOLE_PROCESS: timers created in onStart fire in the master while it serves; there send(), getClientList(), stats() work; an exception in one warns and the timer goes on; none is left at onShutdown; they fire beside dispatch_func and package_length_func (one PHP thread answers both)
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
@@ -34,6 +34,34 @@ echo "all from the master: ", var_export(array_unique($ticks) === ["tick from pi
 fclose($c);
 usleep(200000);
 echo stop_server($h);
+
+echo "-- with dispatch_func and package_length_func\n";
+$h = start_server(<<<'PHP'
+$s = new Swoole\Server('127.0.0.1', $PORT, SWOOLE_PROCESS);
+$s->set(['worker_num' => 2, 'dispatch_func' => fn ($s, $fd, $type, $data) => 1,
+    'open_length_check' => true, 'package_length_func' => fn ($data) => strlen($data) < 1 ? 0 : 1 + ord($data[0])]);
+$s->on('Start', function ($s) {
+    Swoole\Timer::tick(50, function () use ($s) {
+        foreach ($s->getClientList() ?: [] as $fd) { $s->send($fd, "tick\n"); }
+    });
+});
+$s->on('Receive', function ($s, $fd, $rid, $data) { $s->send($fd, "worker {$s->worker_id}: " . substr($data, 1) . "\n"); });
+$s->start();
+PHP);
+$c = client($h['port']);
+$got = [];
+for ($i = 0; $i < 20; $i++) {
+    usleep(15000); // 300 ms in all: a few ticks fall between the answers
+    fwrite($c, chr(5) . "hello");
+    while (($l = fgets($c)) !== false) { $got[] = $l; if ($l !== "tick\n") { break; } }
+}
+$ticks = count(array_filter($got, fn ($l) => $l === "tick\n"));
+echo "answers: ", count(array_filter($got, fn ($l) => $l === "worker 1: hello\n")), ", ticks meanwhile: ", var_export($ticks >= 1, true), "\n";
+usleep(300000);
+while (count($got) < 100) { $r = [$c]; $w = $e = null; if (!stream_select($r, $w, $e, 0, 100000)) break; $got[] = fgets($c); }
+echo "ticks go on: ", var_export(count($got) > 21, true), "\n";
+fclose($c);
+echo stop_server($h);
 ?>
 --EXPECTF--
 echo from a worker: true
@@ -49,3 +77,6 @@ Stack trace:
 %A
   thrown in %s on line %d
 onShutdown: timers left: 0
+-- with dispatch_func and package_length_func
+answers: 20, ticks meanwhile: true
+ticks go on: true
