@@ -18,7 +18,8 @@ $s->on('Receive', function ($s, $fd, $rid, $data) {
     };
     $s->send($fd, "$r (worker {$s->worker_id})\n");
 });
-$s->on('Close', function ($s, $fd, $rid) { echo "close $fd rid ", $rid < 0 ? $rid : "of its reactor", "\n"; });
+// One write per line: two workers print.
+$s->on('Close', function ($s, $fd, $rid) { echo "close $fd rid " . ($rid < 0 ? $rid : "of its reactor") . "\n"; });
 $s->start();
 PHP);
 $c1 = client($h['port']); fwrite($c1, "hi\n"); echo "1: ", fgets($c1);
