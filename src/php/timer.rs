@@ -9,7 +9,10 @@
 //! The manager has no event loop (it forks, so it runs no runtime): its timers (created in
 //! onManagerStart, as Swoole allows) are kept with their due time here, and the manager's
 //! supervision loop sleeps until the next one and runs what is due ([`next_due`],
-//! [`run_due`]). They are cleared after onManagerStop.
+//! [`run_due`]). They are cleared after onManagerStop. The PROCESS-mode master runs PHP
+//! on one thread that only waits (for signals and `dispatch_func` questions), so its timers
+//! (created in onStart) are driven the same way by its wait loop, and cleared before
+//! onShutdown.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -57,7 +60,8 @@ pub fn enable(on: bool) {
     }
 }
 
-/// Called around the manager's life (before onManagerStart, after onManagerStop).
+/// Called around the manager's life (before onManagerStart, after onManagerStop) and the
+/// PROCESS-mode master's (before onStart, before onShutdown): timers polled by their loop.
 pub fn enable_in_manager(on: bool) {
     MODE.with(|e| e.set(if on { Mode::Manager } else { Mode::Off }));
     if !on {

@@ -90,9 +90,11 @@ pub struct MasterPort {
     pub framing: Framing,
     pub package_max_length: usize,
     pub nodelay: bool,
-    /// `heartbeat_idle_time`: a session that sent nothing for this long is closed (its
-    /// onClose gets the reactor id), unless `protect()`ed.
-    pub heartbeat_idle: Option<Duration>,
+    /// `heartbeat_check_interval` and `heartbeat_idle_time`: a session that sent nothing for
+    /// the idle time is closed at the next check (ticks of the interval since the master
+    /// started, as Swoole's and BASE mode's checks: till then `heartbeat()` lists it), its
+    /// onClose getting the reactor id, unless `protect()`ed.
+    pub heartbeat: Option<(Duration, Duration)>,
     /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
     /// (`proxy_protocol_timeout`).
     pub proxy_timeout: Option<Duration>,
@@ -243,6 +245,20 @@ pub trait Answers {
     /// `package_length_func` of listener `port`: the total length of the packet that starts
     /// `buffered` (0: need more bytes; negative: malformed).
     fn length(&mut self, port: usize, fd: u64, buffered: &[u8]) -> Option<i64>;
+    /// Runs the master's due timers (`Swoole\Timer`s created in onStart), between waits.
+    fn timers(&mut self) -> TimerPoll {
+        TimerPoll {
+            next: None,
+            stop: false,
+        }
+    }
+}
+
+/// What the master's PHP thread reports after running its due timers: when the next one is
+/// due, and whether PHP asked to stop (`shutdown()`, `exit()`, a fatal error in a callback).
+pub struct TimerPoll {
+    pub next: Option<Instant>,
+    pub stop: bool,
 }
 
 /// Answers every queued question; false when the PHP side asked to stop (the questions
@@ -295,6 +311,8 @@ struct Master {
     /// Connection tasks still running.
     live: AtomicUsize,
     pid: i32,
+    /// When the master started: the heartbeat checks tick from here.
+    epoch: tokio::time::Instant,
 }
 
 /// How a connection ended, for the reactor id its onClose gets.
@@ -321,7 +339,8 @@ impl AsRawFd for Fd {
 /// SIGUSR2 are passed on to the manager (reload). Must be called with no other thread in
 /// the process and `signals` installed for SIGTERM, SIGINT, SIGUSR1, SIGUSR2 and SIGCHLD.
 /// With `dispatch_func` or a `package_length_func` this thread (the PHP one) also answers the
-/// reactor threads' questions through `answers`, until the reactor threads have ended.
+/// reactor threads' questions through `answers`, until the reactor threads have ended, and
+/// runs the master's timers through it while serving (not once the shutdown began).
 pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (end_tx, end_rx) = watch::channel(false);
@@ -358,6 +377,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
         live: AtomicUsize::new(0),
         // SAFETY: getpid has no preconditions.
         pid: unsafe { libc::getpid() },
+        epoch: tokio::time::Instant::now(),
     });
     let mut threads = Vec::new();
     for k in 0..reactor_num {
@@ -424,20 +444,32 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
     }
 
     // Waits up to `timeout` for signals, answering user code's questions meanwhile; false
-    // when the PHP side asked to stop.
-    let mut pump = |timeout: Duration| -> (Vec<i32>, bool) {
-        match &m.asks {
+    // when the PHP side asked to stop. While `serving`, then runs the due timers.
+    let mut pump = |timeout: Duration, serving: bool| -> (Vec<i32>, bool, Option<TimerPoll>) {
+        let (sigs, go_on) = match &m.asks {
             None => (signals.wait_blocking(timeout), true),
             Some(asks) => {
                 let (sigs, _) = signals.wait_blocking_or(asks.efd, timeout);
                 (sigs, answer_all(asks, answers))
             }
-        }
+        };
+        (sigs, go_on, serving.then(|| answers.timers()))
     };
     let mut manager_gone = false;
     let mut reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
+    // The first turn does not wait: it runs what onStart scheduled and learns the next due.
+    let mut next_timer = Some(Instant::now());
     loop {
-        let (sigs, go_on) = pump(Duration::from_millis(500));
+        let wait = next_timer.map_or(Duration::from_millis(500), |t| {
+            t.saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(500))
+        });
+        let (sigs, go_on, timer) = pump(wait, true);
+        let timer = timer.unwrap_or(TimerPoll {
+            next: None,
+            stop: false,
+        });
+        next_timer = timer.next;
         let now_reloads = m.cfg.stats.reloads.load(Ordering::Relaxed);
         if now_reloads != reloads {
             // reload(): the manager restarts the workers; the TLS state is ours, so the
@@ -445,7 +477,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
             reloads = now_reloads;
             reload_tls(&m.cfg.ports);
         }
-        let mut stop = !go_on;
+        let mut stop = !go_on || timer.stop;
         for sig in sigs {
             match sig {
                 libc::SIGTERM | libc::SIGINT => stop = true,
@@ -476,7 +508,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
     let _ = stop_tx.send(true);
     let deadline = Instant::now() + max_wait;
     while m.live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
-        pump(Duration::from_millis(2));
+        pump(Duration::from_millis(2), false);
     }
     while m
         .queues
@@ -484,7 +516,7 @@ pub fn run(cfg: MasterConfig, signals: &SignalGuard, answers: &mut dyn Answers) 
         .any(|q| q.pending.load(Ordering::Acquire) > 0)
         && Instant::now() < deadline
     {
-        pump(Duration::from_millis(2));
+        pump(Duration::from_millis(2), false);
     }
     if !manager_gone {
         // SAFETY: kill(2) with our child's pid.
@@ -1113,7 +1145,10 @@ impl Master {
                 let _ = e.tx.send(Cmd::Pause(h.flags & FLAG_RESUME == 0));
             }
             Kind::Protect => {
-                let _ = e.tx.send(Cmd::Protect(h.flags & FLAG_RESET != 0));
+                // Published at once, for every worker's heartbeat().
+                let on = h.flags & FLAG_RESET != 0;
+                self.cfg.owners.set_protected(h.target, on);
+                let _ = e.tx.send(Cmd::Protect(on));
             }
             Kind::Bind => {
                 if let Ok(b) = <[u8; 8]>::try_from(f.payload) {
@@ -1127,6 +1162,20 @@ impl Master {
 
 fn now() -> f64 {
     crate::net::now()
+}
+
+/// The first heartbeat check (every `every` since `epoch`) at or after `at`.
+fn check_after(
+    epoch: tokio::time::Instant,
+    at: tokio::time::Instant,
+    every: Duration,
+) -> tokio::time::Instant {
+    let every_ns = every.as_nanos().max(1);
+    let ticks = at
+        .saturating_duration_since(epoch)
+        .as_nanos()
+        .div_ceil(every_ns);
+    epoch + Duration::from_nanos((ticks * every_ns).min(u64::MAX as u128) as u64)
 }
 
 /// One connection, from accept to its Close.
@@ -1203,7 +1252,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
     let mut marks = Marks::default();
     let mut protected = false;
     let mut reset_sent = false;
-    let idle = pcfg.heartbeat_idle;
+    let idle = pcfg.heartbeat;
     let mut last_recv = tokio::time::Instant::now();
     let end = loop {
         if refused {
@@ -1238,7 +1287,7 @@ async fn serve<S: AsyncRead + CloseNotify>(
                 Some(Cmd::Protect(p)) => protected = p,
                 None => break End::Server,
             },
-            _ = tokio::time::sleep_until(last_recv + idle.unwrap_or_default()), if idle.is_some() && !protected => {
+            _ = tokio::time::sleep_until(idle.map_or(last_recv, |(every, limit)| check_after(m.epoch, last_recv + limit, every))), if idle.is_some() && !protected => {
                 break End::Peer;
             }
             io = std::future::poll_fn(|cx| poll_io(&mut s, &mut out, (!paused).then_some(&mut buf[..]), cx)) => match io {
@@ -1683,6 +1732,15 @@ mod tests {
             assert_eq!(split_packet(&p), Some((peer, &b"data\0"[..])));
         }
         assert_eq!(split_packet(&[9]), None);
+    }
+
+    #[test]
+    fn heartbeat_checks_fall_on_the_interval_ticks() {
+        let e = tokio::time::Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(check_after(e, e + ms(500), ms(200)), e + ms(600));
+        assert_eq!(check_after(e, e + ms(600), ms(200)), e + ms(600));
+        assert_eq!(check_after(e, e, ms(200)), e);
     }
 
     #[test]

@@ -209,6 +209,11 @@ struct SessionInfo {
     /// SWOOLE_PROCESS: the bytes the master holds for this session, with [`OVER_BOUND`] set
     /// while they exceed `socket_buffer_size` (a worker's `send()` reads it to refuse).
     output: AtomicU64,
+    /// `protect()`ed (1) or not (0), kept by the owner: any worker's `heartbeat()` skips it.
+    protected: AtomicU64,
+    /// `bind()`'s uid as Swoole stores it (a u32; 0: unbound). Set by the binding worker with
+    /// a compare-and-swap, so of two `bind()`s on one session, in any workers, only one wins.
+    uid: AtomicU64,
 }
 
 /// See [`SessionInfo::output`].
@@ -291,7 +296,46 @@ impl Owners {
         s.last_recv_time.store(0f64.to_bits(), Ordering::Relaxed);
         s.last_send_time.store(0f64.to_bits(), Ordering::Relaxed);
         s.output.store(0, Ordering::Relaxed);
+        s.protected.store(0, Ordering::Relaxed);
+        s.uid.store(0, Ordering::Relaxed);
         s.id.store(id, Ordering::Release);
+    }
+
+    /// Records `protect()` on a published session (by its owner).
+    pub fn set_protected(&self, id: u64, on: bool) {
+        let s = self.info_slot(id);
+        if s.id.load(Ordering::Relaxed) == id {
+            s.protected.store(on as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether open session `id` is `protect()`ed.
+    pub fn is_protected(&self, id: u64) -> bool {
+        let s = self.info_slot(id);
+        s.id.load(Ordering::Acquire) == id && s.protected.load(Ordering::Relaxed) != 0
+    }
+
+    /// `bind()`: gives open session `id` its uid unless it has one (Swoole's `conn->uid != 0`
+    /// test, so binding uid 0 succeeds and leaves it unbound). False when it is bound already
+    /// or not open.
+    pub fn bind_uid(&self, id: u64, uid: u32) -> bool {
+        let s = self.info_slot(id);
+        if id == 0 || s.id.load(Ordering::Acquire) != id {
+            return false;
+        }
+        s.uid
+            .compare_exchange(0, uid as u64, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+            && s.id.load(Ordering::Acquire) == id
+    }
+
+    /// The uid `bind()` gave open session `id` (0: none).
+    pub fn uid(&self, id: u64) -> u32 {
+        let s = self.info_slot(id);
+        if id == 0 || s.id.load(Ordering::Acquire) != id {
+            return 0;
+        }
+        s.uid.load(Ordering::Relaxed) as u32
     }
 
     /// Records which listener accepted a session: by its owner, right before `publish`
@@ -501,6 +545,29 @@ mod tests {
         assert_eq!(o.owner(5), Some(1234));
         o.clear(5, 1234);
         assert_eq!(o.owner(5), None);
+    }
+
+    #[test]
+    fn a_session_is_bound_once_and_a_new_session_in_its_slot_starts_unbound() {
+        let o = Owners::new_shared().unwrap();
+        assert!(!o.bind_uid(7, 3), "not published yet");
+        o.publish(7, "127.0.0.1", 1, 0, 5, 1.0);
+        assert!(
+            o.bind_uid(7, 0),
+            "uid 0 succeeds and binds nothing (as Swoole)"
+        );
+        assert!(o.bind_uid(7, 42));
+        assert!(!o.bind_uid(7, 42));
+        assert!(!o.bind_uid(7, 43));
+        assert_eq!(o.uid(7), 42);
+        o.set_protected(7, true);
+        assert!(o.is_protected(7));
+        assert!(!o.is_protected(7 + OWNER_SLOTS as u64));
+        o.publish(7 + OWNER_SLOTS as u64, "127.0.0.1", 1, 0, 5, 1.0);
+        assert_eq!(o.uid(7), 0, "the old session is gone");
+        assert_eq!(o.uid(7 + OWNER_SLOTS as u64), 0);
+        assert!(!o.is_protected(7 + OWNER_SLOTS as u64));
+        assert!(o.bind_uid(7 + OWNER_SLOTS as u64, 1));
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::process::{self, metrics, SharedStats};
 
 /// What `getClientInfo()` reports, whichever worker owns the session.
 struct ClientInfo {
+    /// SWOOLE_PROCESS: `bind()`'s uid, shown as Swoole does (always with `dispatch_mode` 5,
+    /// else once bound).
+    uid: Option<u32>,
     /// Index of the listener that accepted it.
     listener: usize,
     socket_fd: i64,
@@ -42,6 +45,9 @@ impl ClientInfo {
     fn into_zval(self, r: &Reactor) -> PhpResult<Zval> {
         let mut a = ZendHashTable::new();
         let port = r.ports.get(self.listener).unwrap_or(&r.ports[0]);
+        if let Some(uid) = self.uid {
+            a.insert("uid", uid as i64)?;
+        }
         a.insert("server_port", port.server_port as i64)?;
         a.insert("server_fd", port.server_fd as i64)?;
         a.insert("socket_fd", self.socket_fd)?;
@@ -90,8 +96,10 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
     if fd <= 0 || (sh.remote_owner(fd).is_none() && !super::process_mode::in_on_close(fd)) {
         return None;
     }
-    let info = sh.owners.get()?.info(fd as u64)?;
+    let owners = sh.owners.get()?;
+    let info = owners.info(fd as u64)?;
     Some(ClientInfo {
+        uid: super::process_mode::shown_uid(owners.uid(fd as u64)),
         listener: info.listener as usize,
         socket_fd: info.socket_fd as i64,
         remote_port: info.remote_port as i64,
@@ -103,7 +111,7 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         last_dispatch_time: info.last_recv_time,
         recv_queued_bytes: 0,
         send_queued_bytes: 0,
-        protected: false,
+        protected: owners.is_protected(fd as u64),
         close_reason: None,
         proxied: info.proxied,
         // PROCESS mode: the master sent it with the Connect to the worker that ran onConnect.
@@ -119,6 +127,7 @@ pub(super) fn client_info(sh: &Shared, fd: i64) -> PhpResult<Zval> {
         .then(|| r.get(fd as u64))
         .flatten()
         .map(|c| ClientInfo {
+            uid: None,
             listener: c.port,
             socket_fd: c.socket_fd as i64,
             remote_port: c.remote_port as i64,

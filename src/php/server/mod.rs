@@ -375,14 +375,20 @@ impl Server {
         }
     }
 
-    /// The sessions idle longer than `heartbeat_idle_time` (this worker's), closed when
+    /// The sessions idle longer than `heartbeat_idle_time` (this worker's; in PROCESS mode
+    /// the whole server's), closed when
     /// `$ifCloseConnection`; false when no heartbeat is configured.
     #[php(defaults(if_close_connection = true))]
     pub fn heartbeat(&self, if_close_connection: bool) -> Zval {
         let Some(reactor) = self.shared.require_running() else {
             return false_zval();
         };
-        match reactor.idle_sessions(if_close_connection) {
+        let idle = if process_mode::master_channel().is_some() {
+            process_mode::heartbeat(&self.shared, &reactor, if_close_connection)
+        } else {
+            reactor.idle_sessions(if_close_connection)
+        };
+        match idle {
             None => false_zval(),
             Some(ids) => {
                 let mut z = Zval::new();

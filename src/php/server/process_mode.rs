@@ -19,7 +19,7 @@ use super::listen::PortPlan;
 use super::sink::{call_length_func, call_simple, PhpSink};
 use super::state::Shared;
 use crate::codec::Framing;
-use crate::net::EventSink;
+use crate::net::{EventSink, Reactor};
 use crate::php::callback::{self, Cached, LoopCtl, Outcome};
 use crate::php::convert::{bytes_zval, long, weak_int};
 use crate::php::errors::{self, warning};
@@ -245,6 +245,13 @@ pub(super) fn run(
         libc::SIGCHLD,
     ])
     .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+    // The master's PHP thread serves no connection itself, but onStart and its timers may
+    // call `send()`, `close()`, `stats()`, `heartbeat()`, …: a reactor without sessions makes
+    // them work as in a worker (every session is the master's, so each call goes through the
+    // master's own channel to the reactor thread that owns the connection).
+    *sh.running.borrow_mut() = Some(master_reactor(&sh, &plans, &sockets, &pages));
+    // Timers created in onStart fire on this thread between its waits (as the manager's).
+    crate::php::timer::enable_in_manager(true);
     call_simple(&sh, &server, "start", None);
     let result = if ctl.fatal.get() || ctl.exit_code.get().is_some() {
         // onStart failed: stop the manager (and its workers) instead of serving.
@@ -266,7 +273,7 @@ pub(super) fn run(
                 framing: p.framing.clone(),
                 package_max_length: p.settings.package_max_length,
                 nodelay: p.settings.open_tcp_nodelay,
-                heartbeat_idle: p.settings.heartbeat().map(|(_, idle)| idle),
+                heartbeat: p.settings.heartbeat(),
                 proxy_timeout: p
                     .settings
                     .open_proxy_protocol
@@ -307,9 +314,13 @@ pub(super) fn run(
                 .collect(),
             server: &server,
             workers: n,
+            ctl: &ctl,
         };
         master::run(cfg, &signals, &mut answers)
     };
+    // Cleared before onShutdown, as Swoole.
+    crate::php::timer::enable_in_manager(false);
+    *sh.running.borrow_mut() = None;
     drop(signals);
     sh.clear_running(peers);
     inbound.close();
@@ -338,6 +349,9 @@ struct MasterAnswers<'a> {
     length_funcs: Vec<Option<Cached>>,
     server: &'a Zval,
     workers: usize,
+    /// The master's callbacks' state: `shutdown()`, `exit()` or a fatal error in one of them
+    /// (a timer's included) stops the master.
+    ctl: &'a LoopCtl,
 }
 
 impl master::Answers for MasterAnswers<'_> {
@@ -356,6 +370,46 @@ impl master::Answers for MasterAnswers<'_> {
             _ => Some(-1),
         }
     }
+
+    /// The timers created in onStart (or in a timer), run as the manager's are.
+    fn timers(&mut self) -> master::TimerPoll {
+        crate::php::timer::run_due();
+        let c = self.ctl;
+        master::TimerPoll {
+            next: crate::php::timer::next_due(),
+            stop: c.stopping.get() || c.fatal.get() || c.exit_code.get().is_some(),
+        }
+    }
+}
+
+/// The master's reactor on its PHP thread: the ports' settings (heartbeat, framing for
+/// `getClientInfo()`) and the shared pages, no session, no event loop.
+fn master_reactor(
+    sh: &Shared,
+    plans: &[PortPlan],
+    sockets: &[Socket],
+    pages: &ServerPages,
+) -> Rc<Reactor> {
+    let ports = plans
+        .iter()
+        .zip(sockets)
+        .map(|(p, s)| {
+            crate::net::PortCfg::new(
+                p.sock_type,
+                p.kind,
+                p.settings.clone(),
+                p.framing.clone(),
+                std::os::fd::AsRawFd::as_raw_fd(s),
+                p.port,
+            )
+        })
+        .collect();
+    Reactor::new(
+        sh.settings.borrow().clone(),
+        ports,
+        Some((pages.stats, master::MASTER_SLOT)),
+        Some(pages.owners),
+    )
 }
 
 /// One `dispatch_func($server, $fd, $type, $data)` call on the master's PHP thread; None when
@@ -555,20 +609,48 @@ fn count_request(sink: &PhpSink) {
     }
 }
 
-/// `bind($fd, $uid)`: tells the master (dispatch_mode 5 sends the session's packets to
-/// worker `uid % worker_num` from then on). False outside PROCESS mode or for a closed fd.
+/// `getClientInfo()['uid']` of a session bound to `uid` (0: unbound): Swoole shows it
+/// always with `dispatch_mode` 5, else only once bound.
+pub(super) fn shown_uid(uid: u32) -> Option<u32> {
+    (master_channel().is_some() && (uid != 0 || UID_MODE.with(|u| u.get()))).then_some(uid)
+}
+
+/// `bind($fd, $uid)`, as Swoole: the uid must fit in `[INT32_MIN, UINT32_MAX]` (a warning
+/// otherwise) and is kept as a u32; a session is bound once (a second `bind()`, from any
+/// worker, is false without a warning; uid 0 succeeds and binds nothing). The shared session
+/// table decides who wins (a compare-and-swap), so the answer needs no round trip; the master
+/// is told, and with `dispatch_mode` 5 sends the session's packets to worker
+/// `uid % worker_num` from then on (other modes only record it). False outside PROCESS mode
+/// or for a closed fd.
 pub(super) fn bind(sh: &Shared, fd: i64, uid: i64) -> bool {
     let Some(ch) = master_channel() else {
         warning("bind() needs SWOOLE_PROCESS (with dispatch_mode 5)");
         return false;
     };
-    if !UID_MODE.with(|u| u.get()) {
-        // As Swoole: bind() only works with dispatch_mode 5.
+    if !(i32::MIN as i64..=u32::MAX as i64).contains(&uid) {
+        errors::warning_code(
+            errors::PHP_FATAL_ERROR,
+            &format!(
+                "uid can not be greater than {} or less than {}",
+                u32::MAX,
+                i32::MIN
+            ),
+        );
         return false;
     }
-    if fd <= 0 || uid <= 0 || sh.remote_owner(fd).is_none() {
+    let uid = uid as u32;
+    let Some(owners) = sh.owners.get() else {
+        return false;
+    };
+    if fd <= 0 || sh.remote_owner(fd).is_none() {
         errors::set_last_error(crate::net::code::SESSION_NOT_EXIST);
         return false;
+    }
+    if !owners.bind_uid(fd as u64, uid) {
+        return false;
+    }
+    if uid == 0 {
+        return true;
     }
     let header = Header {
         kind: Kind::Bind,
@@ -642,4 +724,44 @@ pub(super) fn sendfile(
         ch.send_message(header, &payload, None, std::time::Duration::from_secs(1))
             .map_err(|_| crate::net::SendfileError::Send(crate::net::SendError::Closed)),
     )
+}
+
+/// `heartbeat()` in PROCESS mode, from any worker or the master: every session of the server
+/// (the master owns them all and publishes their last receive time and `protect()` in the
+/// shared session table) idle longer than its port's `heartbeat_idle_time`, as Swoole. With
+/// `close` each is closed through the master (asynchronously, as `close()`: onClose gets
+/// reactor id -1, as in Swoole). None when no port has a heartbeat.
+pub(super) fn heartbeat(sh: &Shared, r: &Reactor, close: bool) -> Option<Vec<u64>> {
+    if !r.has_heartbeat() {
+        return None;
+    }
+    let (owners, master) = (sh.owners.get()?, master_pid()? as i32);
+    let now = crate::net::now();
+    let idle: Vec<u64> = owners
+        .open_sessions(|pid| pid == master)
+        .into_iter()
+        .filter(|&id| {
+            let Some(info) = owners.info(id) else {
+                return false;
+            };
+            let Some((_, limit)) = r
+                .ports
+                .get(info.listener as usize)
+                .and_then(|p| p.heartbeat)
+            else {
+                return false;
+            };
+            !owners.is_protected(id)
+                && info.last_recv_time.max(info.connect_time) + limit.as_secs_f64() <= now
+        })
+        .collect();
+    if close {
+        if let Some(ch) = master_channel() {
+            let src = sh.worker_id.get().max(0) as u16;
+            for &id in &idle {
+                let _ = ch.send_peer(src, &PeerMsg::Close(id, false));
+            }
+        }
+    }
+    Some(idle)
 }
