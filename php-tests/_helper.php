@@ -163,12 +163,16 @@ function recv_all($c): string
 function sees_eof($c, float $timeout = 3.0): bool
 {
     stream_set_timeout($c, (int)$timeout, (int)(fmod($timeout, 1) * 1e6));
+    // fread() returns false (not '') when the read timed out: both mean nothing came. The
+    // deadline also ends a peer that keeps sending without ever closing.
+    $deadline = microtime(true) + $timeout;
     while (true) {
         $chunk = fread($c, 65536);
         if (feof($c)) {
             return true;
         }
-        if ($chunk === '' && stream_get_meta_data($c)['timed_out']) {
+        if ((($chunk === '' || $chunk === false) && stream_get_meta_data($c)['timed_out'])
+            || microtime(true) > $deadline) {
             return false;
         }
     }
