@@ -51,6 +51,9 @@ $b = client($h['port']);
 echo "refused at connect: eof=", var_export(sees_eof($b), true), "\n";
 fwrite($a, "close\n");
 echo "close: eof=", var_export(sees_eof($a), true), "\n";
+// The master asks dispatch_func about the Close after the socket is closed: let that land
+// before the next client's Connect is asked about, or the two swap in the log.
+wait_for_output($h, 'df fd=1 type=4');
 $c = client($h['port']);
 echo "third client: ", ask($c, 'to 1'), "\n";
 fclose($c);
