@@ -1,5 +1,5 @@
 --TEST--
-SWOOLE_PROCESS: the master counts a connection's output: crossing buffer_high_watermark runs onBufferFull in the worker that owns the session (once), draining runs onBufferEmpty; while more than socket_buffer_size is held, a worker's send() is refused as in BASE mode (warning 1009, false); nothing accepted is dropped
+SWOOLE_PROCESS: the master counts a connection's output: crossing buffer_high_watermark runs onBufferFull in the worker that owns the session (once), draining runs onBufferEmpty; while more than socket_buffer_size is held, a worker's send() is refused as in BASE mode (warning 1009, false); nothing accepted is dropped; getClientInfo()['send_queued_bytes'] shows what the master holds
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
@@ -15,6 +15,8 @@ $s->on('Receive', function ($s, $fd, $rid, $data) use (&$events) {
         // One send is accepted whole (as BASE: the bound applies to what is held already).
         $events[] = 'flood ' . var_export($s->send($fd, str_repeat('a', 32 << 20)), true);
     } elseif ($cmd === 'more') {
+        // getClientInfo() from a worker reads the master's count of what it holds.
+        $events[] = 'queued over the bound: ' . var_export($s->getClientInfo($fd)['send_queued_bytes'] > (1 << 20), true);
         $msgs = [];
         set_error_handler(function ($no, $msg) use (&$msgs) { $msgs[] = $msg; return true; });
         $r = $s->send($fd, 'bbbb');
@@ -50,8 +52,10 @@ echo "exit {$h['exit']}\n", $out;
 32 MiB arrived: true
 flood true
 full 1 in worker 1
+queued over the bound: true
 more false 1009 Swoole\Server::send(): connection#1 output buffer overflow: more than socket_buffer_size bytes are queued; wait for onBufferEmpty or raise socket_buffer_size
 empty 1 in worker 1
 bbbb
+queued over the bound: false
 more true
 exit 0

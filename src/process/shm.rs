@@ -234,6 +234,8 @@ pub struct RemoteInfo {
     pub connect_time: f64,
     pub last_recv_time: f64,
     pub last_send_time: f64,
+    /// SWOOLE_PROCESS: the bytes the master holds for it, not yet written (0 in BASE).
+    pub output: u64,
 }
 
 // SAFETY: only atomics; all-zero entries are empty slots.
@@ -422,6 +424,7 @@ impl Owners {
             connect_time: f64::from_bits(s.connect_time.load(Ordering::Relaxed)),
             last_recv_time: f64::from_bits(s.last_recv_time.load(Ordering::Relaxed)),
             last_send_time: f64::from_bits(s.last_send_time.load(Ordering::Relaxed)),
+            output: s.output.load(Ordering::Relaxed) & !OVER_BOUND,
         };
         (s.id.load(Ordering::Acquire) == id).then_some(info)
     }

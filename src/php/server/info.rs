@@ -91,7 +91,8 @@ impl ClientInfo {
 }
 
 /// A session owned by another worker, from what its owner published in the shared session
-/// table (queue sizes are the owner's business and read as 0).
+/// table (the receive queue is the owner's business and reads as 0; the send queue is the
+/// master's count in PROCESS mode, 0 in BASE).
 fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
     if fd <= 0 || (sh.remote_owner(fd).is_none() && !super::process_mode::in_on_close(fd)) {
         return None;
@@ -110,7 +111,8 @@ fn remote_client_info(sh: &Shared, fd: i64) -> Option<ClientInfo> {
         last_send_time: info.last_send_time,
         last_dispatch_time: info.last_recv_time,
         recv_queued_bytes: 0,
-        send_queued_bytes: 0,
+        // PROCESS mode: what the master holds for it (published as it changes).
+        send_queued_bytes: info.output as i64,
         protected: owners.is_protected(fd as u64),
         close_reason: None,
         proxied: info.proxied,
