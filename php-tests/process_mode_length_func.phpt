@@ -21,13 +21,14 @@ $s->set([
         }
         $where = getmypid() === $master ? 'master' : 'NOT THE MASTER';
         $shown = strlen($data) > 100 ? substr($data, 0, 7) . '...' : $data;
-        echo "lf in $where: ", strlen($data), " bytes ", json_encode($shown), " -> $n\n";
+        // One write per line: the master and the workers print into the same output.
+        echo "lf in $where: " . strlen($data) . " bytes " . json_encode($shown) . " -> $n\n";
         return $n;
     },
 ]);
 $s->on('Receive', function ($s, $fd, $rid, $data) use (&$master) {
     $where = getmypid() === $master ? ' IN THE MASTER' : '';
-    echo "receive fd=$fd worker={$s->worker_id}$where len=", strlen($data), "\n";
+    echo "receive fd=$fd worker={$s->worker_id}$where len=" . strlen($data) . "\n";
     $s->send($fd, "w{$s->worker_id} " . strlen($data) . ' ' . substr($data, 0, 12) . "\n");
 });
 $s->on('Close', function ($s, $fd, $rid) { echo "close fd=$fd\n"; });

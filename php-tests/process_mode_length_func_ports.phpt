@@ -20,11 +20,11 @@ $s->set([
     'package_length_func' => function (string $data) use ($where) {
         $colon = strpos($data, ':');
         $n = $colon === false ? 0 : $colon + 1 + (int)substr($data, 0, $colon);
-        echo "server's lf in ", $where(), ": ", json_encode($data), " -> $n\n";
+        echo "server's lf in " . $where() . ": " . json_encode($data) . " -> $n\n";
         return $n;
     },
     'dispatch_func' => function ($s, $fd, $type, $data) use ($where) {
-        if ($type === 0) echo "dispatch_func in ", $where(), ": ", json_encode($data), "\n";
+        if ($type === 0) echo "dispatch_func in " . $where() . ": " . json_encode($data) . "\n";
         return $fd % 2;
     },
 ]);
@@ -33,7 +33,7 @@ $s->listen('127.0.0.1', $p2, SWOOLE_SOCK_TCP)->set([
     'open_length_check' => true,
     'package_length_func' => function (string $data) use ($where) {
         $n = 1 + ord($data[0]);
-        echo "port 2's lf in ", $where(), ": ", json_encode($data), " -> $n\n";
+        echo "port 2's lf in " . $where() . ": " . json_encode($data) . " -> $n\n";
         return $n;
     },
 ]);

@@ -9,7 +9,7 @@ $s->set(['worker_num' => 2]);
 $s->on('Start', function ($s) {
     $n = 0;
     Swoole\Timer::after(150, function ($what) use ($s) {
-        echo "after($what) in the master: ", var_export(getmypid() === $s->getMasterPid(), true), "\n";
+        echo "after($what) in the master: " . var_export(getmypid() === $s->getMasterPid(), true) . "\n";
     }, 'x');
     Swoole\Timer::tick(100, function ($id) use ($s, &$n) {
         if (++$n === 3) { throw new RuntimeException('boom in a master timer'); }
