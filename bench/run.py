@@ -2,9 +2,14 @@
 """One command for the swoole-rs benchmark: build, run every server x scenario in
 interleaved rounds, and write bench/results.md, bench/results.json, bench/results.svg.
 
-    python3 bench/run.py                      # full run: 3 rounds x 5 s (~10 minutes)
+    python3 bench/run.py                      # full run: 3 rounds x 5 s (~15 minutes)
     python3 bench/run.py --quick              # smoke test: 1 round x 2 s, fewer scenarios
     python3 bench/run.py --servers tokio,php  # a subset of servers
+
+Servers: the tokio echo (ceiling), plain PHP stream_select (floor), swoole-rs on each
+reactor backend, and real Swoole 6.1.7 (BASE) when its swoole.so is beside the checkout.
+Scenarios: closed-loop ping-pong / pipelining / churn / idle, and open loop at a fixed
+40,000 req/s and a fixed 5,000 connections/s.
 
 Each server runs pinned to CPU 0 (taskset -c 0), the load generator to CPU 1. Every
 (round, scenario, server) gets a freshly started server on a free loopback port, so
@@ -49,15 +54,29 @@ SCENARIOS = [
      ["pipeline", "--conns", "100", "--size", "64", "--depth", "16"], True),
     ("churn", "connect/64 B/close, 50 loops", ["churn", "--conns", "50"], True),
     ("idle10k", "10000 idle conns, then 1 ping each", ["idle", "--conns", "10000", "--size", "64", "--hold", "1"], True),
+    # Open loop: the offered load is fixed, so CPU per request is compared at the same
+    # (unsaturated) load, as production servers run, and p99 is not a queue's length.
+    ("ping64rate40k", "64 B at a fixed 40,000 req/s, 100 conns",
+     ["pingpong", "--conns", "100", "--size", "64", "--rate", "40000"], False),
+    ("churnrate5k", "churn at a fixed 5,000 conn/s",
+     ["churn", "--conns", "1000", "--rate", "5000"], False),
 ]
 
-SERVER_ORDER = ["tokio", "php", "swoole-rs"]
+# Real Swoole 6.1.7, built for this PHP, beside the checkout (a baseline only: it runs in
+# its own php process, never together with our extension).
+SWOOLE_REF_SO = os.environ.get("SWOOLE_SO", os.path.normpath(
+    os.path.join(ROOT, "..", "shared", "reference", "swoole-6.1.7", "swoole.so")))
+
+SERVER_ORDER = ["tokio", "php", "swoole-rs", "swoole-rs-uring", "swoole"]
 SERVER_DESC = {
     "tokio": "echo_tokio (Rust, tokio current_thread): the ceiling",
     "php": "stream_select_server.php (plain PHP 8.2, `php -n`): the floor",
-    "swoole-rs": "tutorial_server.php on swoole-rs (SWOOLE_BASE)",
+    "swoole-rs": "tutorial_server_workers.php (worker_num 1) on swoole-rs, SWOOLE_BASE, `reactor_type` epoll (what 'auto' picks)",
+    "swoole-rs-uring": "the same script on swoole-rs with `reactor_type` io_uring",
+    "swoole": "the same script on real Swoole 6.1.7, SWOOLE_BASE (`" + SWOOLE_REF_SO + "`)",
 }
-COLORS = {"tokio": "#4c78a8", "php": "#f58518", "swoole-rs": "#54a24b"}
+COLORS = {"tokio": "#4c78a8", "php": "#f58518", "swoole-rs": "#54a24b",
+          "swoole-rs-uring": "#2f7d32", "swoole": "#e45756"}
 
 
 def log(msg):
@@ -69,9 +88,21 @@ def server_cmd(name, port):
         return [ECHO_TOKIO, "--port", str(port)]
     if name == "php":
         return [PHP, "-n", os.path.join(BENCH, "php", "stream_select_server.php"), str(port)]
-    if name == "swoole-rs":
-        return [PHP, "-n", "-d", "extension=" + SWOOLE_SO, os.path.join(BENCH, "php", "tutorial_server.php"), str(port)]
+    script = [os.path.join(BENCH, "php", "tutorial_server_workers.php"), str(port), "1"]
+    if name in ("swoole-rs", "swoole-rs-uring"):
+        return [PHP, "-n", "-d", "extension=" + SWOOLE_SO] + script
+    if name == "swoole":
+        return [PHP, "-n", "-d", "extension=sockets", "-d", "extension=" + SWOOLE_REF_SO] + script
     raise ValueError(name)
+
+
+def server_env(name):
+    env = dict(os.environ)
+    if name == "swoole-rs":
+        env["SWOOLE_RS_REACTOR_TYPE"] = "epoll"
+    elif name == "swoole-rs-uring":
+        env["SWOOLE_RS_REACTOR_TYPE"] = "io_uring"
+    return env
 
 
 def missing_prereq(name):
@@ -80,7 +111,22 @@ def missing_prereq(name):
         return f"`{PHP}` is not on PATH"
     if name == "tokio" and not os.access(ECHO_TOKIO, os.X_OK):
         return f"{ECHO_TOKIO} was not built"
-    if name == "swoole-rs":
+    if name == "swoole":
+        if not os.path.exists(SWOOLE_REF_SO):
+            return f"{SWOOLE_REF_SO} is not present (set SWOOLE_SO to a Swoole build)"
+        probe = subprocess.run(
+            [PHP, "-n", "-d", "extension=sockets", "-d", "extension=" + SWOOLE_REF_SO, "-r",
+             "exit(class_exists('Swoole\\\\Server') ? 0 : 1);"],
+            capture_output=True, text=True, timeout=30)
+        if probe.returncode != 0:
+            return f"{SWOOLE_REF_SO} does not load: {(probe.stderr or probe.stdout).strip()[-200:]}"
+    if name == "swoole-rs-uring" and os.path.exists(SWOOLE_SO):
+        ri = subprocess.run([PHP, "-n", "-d", "extension=" + SWOOLE_SO, "--ri", "swoole"],
+                            capture_output=True, text=True, timeout=30).stdout
+        line = next((l for l in ri.splitlines() if l.startswith("io_uring =>")), "io_uring => ?")
+        if line.split("=>", 1)[1].strip() != "available":
+            return f"the kernel refuses io_uring here ({line.strip()})"
+    if name in ("swoole-rs", "swoole-rs-uring"):
         if not os.path.exists(SWOOLE_SO):
             return f"{SWOOLE_SO} does not exist (build it with `cargo build --release` in {ROOT})"
         probe = subprocess.run(
@@ -163,7 +209,7 @@ def run_one(server, scen, duration, warmup, logdir, rnd):
     with open(logpath, "wb") as logf:
         proc = subprocess.Popen(["taskset", "-c", SERVER_CPU] + server_cmd(server, port),
                                 stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=raise_nofile, cwd=BENCH)
+                                preexec_fn=raise_nofile, cwd=BENCH, env=server_env(server))
     rec = {"server": server, "scenario": name, "round": rnd}
     try:
         if not wait_ready(proc, port):
@@ -286,6 +332,22 @@ def write_markdown(path, meta, summary, servers, scenarios, skipped):
           "utime+stime of the server process over the whole load-generator run (connect, warm-up, "
           "measurement) divided by every request it answered. Churn: per connection (connect + "
           "64 B + close). Idle: per connection opened (accept, hold, one ping).")
+    ours = [x for x in ("swoole-rs", "swoole-rs-uring") if x in servers]
+    refs = [x for x in ("swoole", "tokio") if x in servers]
+    if ours and refs:
+        L.append("### Ratios of server CPU per request (issue 15 targets: ≤ 0.85× Swoole, ≤ 1.00× tokio)")
+        L.append("")
+        L.append("| scenario | " + " | ".join(f"{o} / {r}" for o in ours for r in refs) + " |")
+        L.append("|---|" + "---:|" * (len(ours) * len(refs)))
+        for scen in scenarios:
+            cells = []
+            for o in ours:
+                for r in refs:
+                    a = summary[f"{o}/{scen[0]}"]["cpu_us_per_req"]
+                    b = summary[f"{r}/{scen[0]}"]["cpu_us_per_req"]
+                    cells.append(f"{a / b:.2f}×" if a and b else "—")
+            L.append(f"| {scen[1]} | " + " | ".join(cells) + " |")
+        L.append("")
     table("User-space CPU µs per request (lower is better)", "user_us_per_req", 2,
           "utime only (the kernel's share is the rest of the CPU per request): what the server's "
           "own code costs per request, with the same denominators as above. Resolution is one "

@@ -5,11 +5,15 @@
 //! * `pingpong --conns C --size S --duration D [--rate R]` — C connections, each sends
 //!   S bytes and waits for the whole reply before sending again (closed loop). With
 //!   `--rate R` it is open loop instead: R requests/s spread evenly over all connections,
-//!   latency measured from the *scheduled* send time (no coordinated omission).
+//!   sent on schedule whatever the replies do (no coordinated omission); latency from
+//!   the write (the 1 ms timer ticks would otherwise add their lateness to every sample).
 //! * `pipeline --conns C --size S --depth P --duration D` — P requests in flight per
 //!   connection.
-//! * `churn --conns L --duration D` — L concurrent loops of connect, send 64 B, read the
-//!   reply, close. Latency includes the connect.
+//! * `churn --conns L --duration D [--rate R]` — L concurrent loops of connect, send 64 B,
+//!   read the reply, close. Latency includes the connect. With `--rate R` it is open loop:
+//!   a new connection starts every 1/R s whatever the others are doing (at most L = `--conns`
+//!   in flight; a start that would exceed it counts as an error), latency from the
+//!   moment its connect starts.
 //! * `idle --conns N --size S [--hold H]` — open N connections (RLIMIT_NOFILE is raised),
 //!   hold them H seconds, then ping each one once and count the answers.
 //! * `flood --conns N --size S [--connect-concurrency K]` — N connections arrive at once (K
@@ -436,11 +440,15 @@ async fn conn_loop(
                     ticker = None;
                     continue;
                 }
+                // Latency counts from the write, not from the tick: tokio's timer wheel
+                // fires up to 1 ms late, which would be added to every sample alike. A
+                // server that falls behind still shows, since sends never wait for replies.
+                let sent = Instant::now();
                 if s.write_all(one).await.is_err() {
                     err(&stats);
                     return;
                 }
-                inflight.push_back(scheduled);
+                inflight.push_back(sent);
             }
         }
     }
@@ -606,6 +614,10 @@ async fn run_churn(a: &Args, addr: &str) -> (Shared, f64) {
     let start = Instant::now() + Duration::from_secs_f64(a.warmup);
     let end = start + Duration::from_secs_f64(a.duration);
     let stats = Rc::new(RefCell::new(Stats::new(start, end)));
+    if let Some(rate) = a.rate {
+        run_churn_open(a, addr, rate, stats.clone()).await;
+        return (stats, a.duration);
+    }
     let budget = Rc::new(RefCell::new(a.max_requests));
     let mut set = tokio::task::JoinSet::new();
     for i in 0..a.conns {
@@ -620,6 +632,65 @@ async fn run_churn(a: &Args, addr: &str) -> (Shared, f64) {
     let _ = tokio::time::timeout_at((end + GRACE).into(), async { while set.join_next().await.is_some() {} }).await;
     set.abort_all();
     (stats, a.duration)
+}
+
+/// Open-loop churn: one connection cycle (connect, 64 B, reply, close) scheduled every
+/// 1/`rate` s from now until the window ends, each in its own task so a slow one never
+/// delays the next start (no coordinated omission); latency from the connect's start.
+async fn run_churn_open(a: &Args, addr: &str, rate: f64, stats: Shared) {
+    let addr: std::net::SocketAddr = match tokio::net::lookup_host(addr).await.ok().and_then(|mut x| x.next()) {
+        Some(x) => x,
+        None => {
+            stats.borrow_mut().errors += 1;
+            return;
+        }
+    };
+    let end = stats.borrow().end;
+    let iv = Duration::from_secs_f64(1.0 / rate);
+    let in_flight = Rc::new(std::cell::Cell::new(0usize));
+    let msg = Rc::new(payload(a.size, 1));
+    let size = a.size;
+    let mut set = tokio::task::JoinSet::new();
+    let mut next = Instant::now();
+    let mut seq = 0u64;
+    let mut budget = a.max_requests;
+    while next < end && budget > 0 {
+        tokio::time::sleep_until(next.into()).await;
+        next += iv;
+        budget -= 1;
+        if in_flight.get() >= a.conns {
+            stats.borrow_mut().errors += 1;
+            continue;
+        }
+        while set.try_join_next().is_some() {}
+        seq += 7919;
+        in_flight.set(in_flight.get() + 1);
+        let (stats, msg, in_flight) = (stats.clone(), msg.clone(), in_flight.clone());
+        set.spawn_local(async move {
+            let t0 = Instant::now();
+            let ok = async {
+                let mut s = churn_connect(addr, seq).await?;
+                tokio::time::timeout(IO_TIMEOUT, ping_once(&mut s, &msg, size))
+                    .await
+                    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "read timeout"))??;
+                Ok::<_, std::io::Error>(())
+            }
+            .await;
+            in_flight.set(in_flight.get() - 1);
+            match ok {
+                Ok(()) => stats.borrow_mut().complete(t0, Instant::now()),
+                Err(e) => {
+                    let mut st = stats.borrow_mut();
+                    if st.errors == 0 {
+                        eprintln!("loadgen: churn error: {e}");
+                    }
+                    st.errors += 1;
+                }
+            }
+        });
+    }
+    let _ = tokio::time::timeout_at((end + GRACE).into(), async { while set.join_next().await.is_some() {} }).await;
+    set.abort_all();
 }
 
 /// Sends one request on `s` and reads until its whole reply (`size` payload bytes) is back.
