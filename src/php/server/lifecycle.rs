@@ -241,17 +241,7 @@ fn run_loop(
     let ports: Vec<PortCfg> = plans
         .iter()
         .zip(&sockets)
-        .map(|(p, s)| {
-            PortCfg::new(
-                p.sock_type,
-                p.kind,
-                p.settings.clone(),
-                p.framing.clone(),
-                std::os::fd::AsRawFd::as_raw_fd(s),
-                p.port,
-            )
-            .with_tls(p.tls.clone())
-        })
+        .map(|(p, s)| p.cfg(s, true))
         .collect();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -14,7 +14,7 @@ use super::state::{
 };
 use crate::codec::Framing;
 use crate::net::tls::TlsListener;
-use crate::net::{listener, PortKind};
+use crate::net::{listener, PortCfg, PortKind};
 use crate::options::Settings;
 use crate::php::errors::{self, set_last_error, warning, warning_code};
 use crate::php::exception::swoole_exception;
@@ -123,6 +123,26 @@ pub(super) struct PortPlan {
     pub length_func: Option<Zval>,
     /// A `SWOOLE_SSL` port's TLS, built by [`build_tls`].
     pub tls: Option<Rc<TlsListener>>,
+}
+
+impl PortPlan {
+    /// The reactor's view of this port, serving the already bound `socket`. Without TLS
+    /// for the PROCESS master's PHP-thread reactor, which holds no session.
+    pub fn cfg(&self, socket: &Socket, with_tls: bool) -> PortCfg {
+        let cfg = PortCfg::new(
+            self.sock_type,
+            self.kind,
+            self.settings.clone(),
+            self.framing.clone(),
+            std::os::fd::AsRawFd::as_raw_fd(socket),
+            self.port,
+        );
+        if with_tls {
+            cfg.with_tls(self.tls.clone())
+        } else {
+            cfg
+        }
+    }
 }
 
 /// Every port's settings and framing, with Swoole's start-time checks: a stream port needs

@@ -393,16 +393,7 @@ fn master_reactor(
     let ports = plans
         .iter()
         .zip(sockets)
-        .map(|(p, s)| {
-            crate::net::PortCfg::new(
-                p.sock_type,
-                p.kind,
-                p.settings.clone(),
-                p.framing.clone(),
-                std::os::fd::AsRawFd::as_raw_fd(s),
-                p.port,
-            )
-        })
+        .map(|(p, s)| p.cfg(s, false))
         .collect();
     Reactor::new(
         sh.settings.borrow().clone(),
