@@ -217,6 +217,26 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// Counts one churn cycle started at `t0`; the first error is printed (one line, not
+    /// thousands when the server is down). Whether it succeeded.
+    fn churn_done(&mut self, r: std::io::Result<()>, t0: Instant) -> bool {
+        match r {
+            Ok(()) => {
+                self.complete(t0, Instant::now());
+                true
+            }
+            Err(e) => {
+                if self.errors == 0 {
+                    eprintln!("loadgen: churn error: {e}");
+                }
+                self.errors += 1;
+                false
+            }
+        }
+    }
+}
+
 type Shared = Rc<RefCell<Stats>>;
 
 /// Splits the reply byte stream into `"Server: "` prefixes and echoed payload.
@@ -594,18 +614,8 @@ async fn churn_loop(addr: String, stats: Shared, size: usize, budget: Rc<RefCell
             Ok::<_, std::io::Error>(())
         }
         .await;
-        match ok {
-            Ok(()) => stats.borrow_mut().complete(t0, Instant::now()),
-            Err(e) => {
-                {
-                    let mut st = stats.borrow_mut();
-                    if st.errors == 0 {
-                        eprintln!("loadgen: churn error: {e}");
-                    }
-                    st.errors += 1;
-                }
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
+        if !stats.borrow_mut().churn_done(ok, t0) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
 }
@@ -677,16 +687,7 @@ async fn run_churn_open(a: &Args, addr: &str, rate: f64, stats: Shared) {
             }
             .await;
             in_flight.set(in_flight.get() - 1);
-            match ok {
-                Ok(()) => stats.borrow_mut().complete(t0, Instant::now()),
-                Err(e) => {
-                    let mut st = stats.borrow_mut();
-                    if st.errors == 0 {
-                        eprintln!("loadgen: churn error: {e}");
-                    }
-                    st.errors += 1;
-                }
-            }
+            stats.borrow_mut().churn_done(ok, t0);
         });
     }
     let _ = tokio::time::timeout_at((end + GRACE).into(), async { while set.join_next().await.is_some() {} }).await;
