@@ -40,7 +40,12 @@ pub fn resolve(
             if !std::path::Path::new(dir).is_dir() {
                 return Err(format!("chroot [{dir}] is not a directory"));
             }
-            Some(CString::new(dir).map_err(|_| format!("chroot [{dir}] contains a NUL byte"))?)
+            // Absolute, so that a worker forked after a chdir() (daemonize) confines itself
+            // to the same directory and can name its files to the master (see `outside`).
+            let abs = std::fs::canonicalize(dir)
+                .map_err(|e| format!("chroot [{dir}] cannot be resolved: {e}"))?;
+            let abs = abs.to_string_lossy().into_owned();
+            Some(CString::new(abs).map_err(|_| format!("chroot [{dir}] contains a NUL byte"))?)
         }
         None => None,
     };
@@ -81,6 +86,23 @@ fn lookup_group(name: &str) -> Result<libc::gid_t, String> {
     }
 }
 
+/// The directory this process chrooted into (a root-relative path in it names
+/// `CHROOTED/path` for the processes outside, e.g. the SWOOLE_PROCESS master).
+static CHROOTED: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// `path` (absolute, as this process sees it) as a process outside this one's chroot sees
+/// it; unchanged when this process did not chroot.
+pub fn outside(path: &std::path::Path) -> std::path::PathBuf {
+    match CHROOTED.get() {
+        Some(root) => join_outside(root, path),
+        None => path.to_path_buf(),
+    }
+}
+
+fn join_outside(root: &std::path::Path, path: &std::path::Path) -> std::path::PathBuf {
+    root.join(path.strip_prefix("/").unwrap_or(path))
+}
+
 impl Identity {
     /// In a worker: chroot (then `/` is the new root), then the group, then the user (the
     /// order matters: after setuid the process may no longer change its group).
@@ -95,6 +117,7 @@ impl Identity {
                 if libc::chdir(c"/".as_ptr()) != 0 {
                     return Err(err("chdir(/)"));
                 }
+                let _ = CHROOTED.set(std::path::PathBuf::from(show(dir)));
             }
             if let Some(gid) = self.gid {
                 if libc::setgroups(1, &gid) != 0 || libc::setgid(gid) != 0 {
@@ -137,5 +160,39 @@ mod tests {
             .unwrap_err()
             .contains("not a directory"));
         assert_eq!(resolve(None, None, None), Ok(None));
+        // A relative chroot is made absolute (a daemonized server has chdir()ed to /).
+        let dir = std::env::temp_dir().join(format!("swrs-priv-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        // Relative to the working directory (not changed: tests run in parallel).
+        let up = "../".repeat(std::env::current_dir().unwrap().components().count());
+        let rel = format!(
+            "{up}{}",
+            dir.join("sub").strip_prefix("/").unwrap().display()
+        );
+        let id = resolve(None, None, Some(&rel));
+        let abs = std::fs::canonicalize(dir.join("sub")).unwrap();
+        assert_eq!(
+            id.unwrap().unwrap().chroot.unwrap().to_str().unwrap(),
+            abs.to_str().unwrap()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_path_inside_the_chroot_is_named_from_outside_it() {
+        let root = std::path::Path::new("/srv/jail");
+        assert_eq!(
+            join_outside(root, std::path::Path::new("/www/a.txt")),
+            std::path::Path::new("/srv/jail/www/a.txt")
+        );
+        assert_eq!(
+            join_outside(root, std::path::Path::new("/")),
+            std::path::Path::new("/srv/jail")
+        );
+        // This process did not chroot: unchanged.
+        assert_eq!(
+            outside(std::path::Path::new("/www/a.txt")),
+            std::path::Path::new("/www/a.txt")
+        );
     }
 }

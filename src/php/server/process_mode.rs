@@ -695,8 +695,10 @@ pub(super) fn sendfile(
         } else {
             meta.len().min(offset.saturating_add(length))
         };
-        // The master's working directory is not this worker's after a chdir().
+        // The master's working directory is not this worker's after a chdir(), nor its
+        // root after the `chroot` option.
         let abs = std::fs::canonicalize(path).map_err(SendfileError::Open)?;
+        let abs = crate::process::privileges::outside(&abs);
         Ok((abs.to_string_lossy().into_owned(), end))
     };
     let (abs, end) = match check() {
