@@ -7,6 +7,7 @@ $p2 = free_port();
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2]);
+$s->on("WorkerStart", function ($s, $id) { echo "ready $id\n"; });
 $lines = $s->listen("127.0.0.1", ' . $p2 . ', SWOOLE_SOCK_TCP);
 $lines->set(["open_eof_split" => true, "package_eof" => "\n"]);
 $lines->on("Receive", function ($s, $fd, $rid, $d) {
@@ -25,7 +26,9 @@ $s->on("Receive", function ($s, $fd, $rid, $d) use ($lines) {
 });
 $s->start();
 ');
-wait_children(server_pid($h), 2);
+// Both workers must be in their loops: one still starting (slow under load) leaves every
+// connection to the other.
+var_dump(wait_for_output($h, "ready 0") && wait_for_output($h, "ready 1"));
 $workers = ['R' => [], 'L' => []];
 $keep = [];
 for ($i = 0; $i < 40; $i++) {
@@ -48,8 +51,11 @@ fwrite($probe, "count 80");
 echo trim(fgets($probe)), "\n";
 show_server($h);
 ?>
---EXPECT--
+--EXPECTF--
+bool(true)
 primary served by: R0,R1
 line port served by: L0,L1
 [81,41,40,true,true,true,false]
 --- server exit 0 ---
+ready %d
+ready %d
