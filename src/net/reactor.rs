@@ -127,10 +127,7 @@ impl Reactor {
         let (shared, slot) = match shared {
             Some((s, slot)) => (StatsRef::Mapped(s), slot),
             None => (
-                StatsRef::Owned(Box::new(SharedStats::new(
-                    settings.start_session_id,
-                    now() as u64,
-                ))),
+                StatsRef::Owned(SharedStats::boxed(settings.start_session_id, now() as u64)),
                 0,
             ),
         };

@@ -31,7 +31,7 @@ pub mod supervisor;
 pub mod systemd;
 
 pub use channel::{Channel, Inbox, PeerMsg};
-pub use shm::{Owners, ServerPages, SharedStats, MAX_SLOTS};
+pub use shm::{max_processes, Owners, ServerPages, SharedStats, MAX_SLOTS};
 pub use signals::SignalGuard;
 
 /// This process's resident memory in bytes (from /proc/self/statm; 0 if unreadable).

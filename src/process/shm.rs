@@ -26,9 +26,18 @@ impl ServerPages {
     }
 }
 
-/// Worker slots tracked in the shared page (pids, open connections). Workers with a higher
-/// id share slots modulo this number.
-pub const MAX_SLOTS: usize = 256;
+/// Worker slots tracked in the shared pages (pids, open connections, task loads): every
+/// event worker, task worker and user process has its own, and a PROCESS-mode master the
+/// last one. start() refuses more processes than this holds ([`max_processes`]); Swoole
+/// caps `worker_num` at 1,000 per CPU, which this covers on up to 4 CPUs and far beyond
+/// what a machine runs usefully. About 80 bytes per slot per page.
+pub const MAX_SLOTS: usize = 4096;
+
+/// The most event workers + task workers + user processes one server may run: one slot
+/// each, and one kept for a PROCESS-mode master.
+pub const fn max_processes() -> usize {
+    MAX_SLOTS - 1
+}
 
 /// Counters shared by every worker of a server: session ids and `stats()`. Lives in a
 /// `MAP_SHARED` anonymous mapping created before the workers are forked (or on the heap for
@@ -120,28 +129,15 @@ pub fn pick_task_worker(tasking: &[AtomicU64], first: usize, count: usize, start
 }
 
 impl SharedStats {
-    pub fn new(start_session_id: u64, start_time: u64) -> SharedStats {
-        SharedStats {
-            next_session: AtomicU64::new(start_session_id),
-            start_time: AtomicU64::new(start_time),
-            accept_count: AtomicU64::new(0),
-            close_count: AtomicU64::new(0),
-            abort_count: AtomicU64::new(0),
-            proxy_protocol_errors: AtomicU64::new(0),
-            ssl_handshake_fail_count: AtomicU64::new(0),
-            reloads: AtomicU64::new(0),
-            request_count: AtomicU64::new(0),
-            response_count: AtomicU64::new(0),
-            total_recv_bytes: AtomicU64::new(0),
-            total_send_bytes: AtomicU64::new(0),
-            connections: [const { AtomicU64::new(0) }; MAX_SLOTS],
-            pids: [const { AtomicI32::new(0) }; MAX_SLOTS],
-            recycled: [const { AtomicBool::new(false) }; MAX_SLOTS],
-            health: std::array::from_fn(|_| WorkerHealth::default()),
-            tasking: [const { AtomicU64::new(0) }; MAX_SLOTS],
-            in_flight: [const { AtomicU64::new(0) }; MAX_SLOTS],
-            shutting_down: AtomicBool::new(false),
-        }
+    /// A single-process server's counters, on the heap: built zeroed in place (the arrays
+    /// are a few hundred KiB, too much to build on a stack and move).
+    pub fn boxed(start_session_id: u64, start_time: u64) -> Box<SharedStats> {
+        let b = Box::<SharedStats>::new_zeroed();
+        // SAFETY: ShmSafe declares all-zero bytes a valid SharedStats (atomics only).
+        let s = unsafe { b.assume_init() };
+        s.next_session.store(start_session_id, Ordering::Relaxed);
+        s.start_time.store(start_time, Ordering::Relaxed);
+        s
     }
 
     /// A fresh page in a shared mapping, inherited by children forked afterwards. It is

@@ -88,6 +88,7 @@ pub(super) fn run_server(
     mut plans: Vec<PortPlan>,
 ) -> PhpResult<bool> {
     let settings = sh.settings.borrow().clone();
+    check_process_count(&sh, &settings)?;
     listen::build_tls(&sh, &mut plans)?;
     let sockets = listen::take_sockets(&sh, &plans)?;
     if let Err(e) = log::configure(log::LogConfig::new(
@@ -137,6 +138,27 @@ pub(super) fn run_server(
     listen::remove_unix_files(&plans);
     drop(files);
     finish_start(&sh, server, end)
+}
+
+/// Every event worker, task worker and user process has its own slot in the shared pages:
+/// refuse a server that needs more than there are (they would share one and read each
+/// other's pids and loads).
+fn check_process_count(sh: &Shared, settings: &Settings) -> PhpResult<()> {
+    let mut n = settings.worker_num.max(1) as usize;
+    if sh.mode == super::state::SWOOLE_PROCESS && !super::process_mode::has_worker_num(sh) {
+        n = crate::options::cpu_count() as usize;
+    }
+    let total = n + settings.task.worker_num as usize + sh.user_processes.borrow().len();
+    if total > process::max_processes() {
+        return Err(swoole_exception(
+            format!(
+                "worker_num + task_worker_num + addProcess() processes is {total}: at most {} are supported",
+                process::max_processes()
+            ),
+            errors::INVALID_PARAMS,
+        ));
+    }
+    Ok(())
 }
 
 /// Picks the reactor backend once, before any worker forks (they inherit it): says why

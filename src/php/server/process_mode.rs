@@ -100,6 +100,11 @@ fn setting_int(sh: &Shared, key: &str) -> Option<i64> {
         .or_else(|| v.str().and_then(|s| s.trim().parse().ok()))
 }
 
+/// Whether `set()` named `worker_num` (PROCESS mode defaults it to the CPU count).
+pub(super) fn has_worker_num(sh: &Shared) -> bool {
+    has_setting(sh, "worker_num")
+}
+
 fn has_setting(sh: &Shared, key: &str) -> bool {
     let setting = sh.setting.borrow();
     setting
@@ -190,15 +195,8 @@ pub(super) fn run(
     let func = func.map(Cached::new);
     let tw = settings.task.worker_num as usize;
     let users = sh.user_processes.borrow().len();
-    if n + tw + users >= master::MASTER_SLOT {
-        return Err(swoole_exception(
-            format!(
-                "SWOOLE_PROCESS supports at most {} workers, task workers and processes together",
-                master::MASTER_SLOT - 1
-            ),
-            errors::INVALID_PARAMS,
-        ));
-    }
+    // run_server() checked that they fit below the master's slot.
+    debug_assert!(n + tw + users < master::MASTER_SLOT);
     let now_secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
