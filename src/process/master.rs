@@ -38,6 +38,7 @@ use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, Interest};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::certs::CertStore;
 use super::channel::{
     decode, encode, next_msg_id, Header, Kind, FLAG_CONT, FLAG_RESET, FLAG_RESUME, HEADER_LEN,
     MAX_PAYLOAD,
@@ -124,6 +125,9 @@ pub struct MasterConfig {
     pub stats: &'static SharedStats,
     pub owners: &'static Owners,
     pub loads: &'static Loads,
+    /// Where the verified TLS client certificates go for every process to read (None
+    /// without a TLS port).
+    pub certs: Option<&'static CertStore>,
     pub mode: Mode,
     /// Connect/Close go to the workers (see [`Mode::sends_connection_events`]).
     pub events: bool,
@@ -668,7 +672,11 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                                     .peer_certificates()
                                     .and_then(|c| c.first())
                                     .map(|c| crate::net::tls::pem_certificate(c.as_ref()));
-                                let (ip, rport) = (ip, rport);
+                                if let (Some(store), Some(pem)) = (m2.cfg.certs, &cert) {
+                                    // Before the session's first event is dispatched, so
+                                    // any process that hears of it can read it.
+                                    store.put(id, pem.as_bytes());
+                                }
                                 serve(&m2, t, sock_fd, id, at, (ip, rport, cert), proxied).await;
                             }
                         }

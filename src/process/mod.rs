@@ -11,6 +11,7 @@
 //!   [`supervisor::ManagerHooks`].
 //! - [`master`]: SWOOLE_PROCESS's master: reactor threads that own the client sockets,
 //!   frame the data and exchange whole packets with the workers (no PHP).
+//! - [`certs`]: SWOOLE_PROCESS's TLS client certificates, readable from every process.
 //! - [`dispatch`]: SWOOLE_PROCESS's `dispatch_mode` decisions and the shared load counters.
 //! - [`systemd`]: `Type=notify` readiness (READY/RELOADING/STOPPING) and socket activation.
 //! - [`log`]: the Swoole-format log (`log_file`, `log_level`, date format, rotation, reopen).
@@ -19,6 +20,7 @@
 //!
 //! Nothing here names PHP.
 
+pub mod certs;
 pub mod channel;
 pub mod dispatch;
 pub mod log;

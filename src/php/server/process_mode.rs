@@ -24,6 +24,7 @@ use crate::php::callback::{self, Cached, LoopCtl, Outcome};
 use crate::php::convert::{bytes_zval, long, weak_int};
 use crate::php::errors::{self, warning};
 use crate::php::exception::swoole_exception;
+use crate::process::certs::CertStore;
 use crate::process::channel::{Header, Kind, FLAG_RESET};
 use crate::process::dispatch::{func_decision, Decision, Event, Loads, Mode};
 use crate::process::master::{self, MasterConfig, MasterPort};
@@ -46,11 +47,22 @@ thread_local! {
     /// onConnect ran here (the master sends each with the Connect), until their onClose.
     static CLIENT_CERTS: std::cell::RefCell<std::collections::HashMap<u64, String>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
+    /// In every process of a PROCESS-mode server with a TLS port: every session's verified
+    /// client certificate, written by the master.
+    static CERTS: Cell<Option<&'static CertStore>> = const { Cell::new(None) };
 }
 
-/// `getClientInfo()['ssl_client_cert']` of a session, in the worker that ran its onConnect.
+/// `getClientInfo()['ssl_client_cert']` of a session, in any process: the shared store, or
+/// (for a certificate too large for it) the copy that came with the Connect to this worker.
 pub(super) fn client_cert(fd: i64) -> Option<String> {
-    CLIENT_CERTS.with(|c| c.borrow().get(&(fd as u64)).cloned())
+    if fd <= 0 {
+        return None;
+    }
+    let shared = CERTS
+        .with(|c| c.get())
+        .and_then(|store| store.get(fd as u64))
+        .and_then(|pem| String::from_utf8(pem).ok());
+    shared.or_else(|| CLIENT_CERTS.with(|c| c.borrow().get(&(fd as u64)).cloned()))
 }
 
 /// The master's channel, in a PROCESS-mode server (where the master owns every session).
@@ -211,6 +223,19 @@ pub(super) fn run(
     let master_pid = process::getpid();
     MASTER.with(|m| m.set(Some((inbound, master_pid))));
     LOADS.with(|l| l.set(Some(loads)));
+    let certs = if plans.iter().any(|p| p.tls.is_some()) {
+        // A slot per session that can be open at once (ids are taken modulo the size).
+        let slots = settings
+            .max_connection
+            .clamp(1024, process::shm::OWNER_SLOTS);
+        Some(
+            CertStore::new_shared(slots)
+                .map_err(|e| format!("cannot create the client certificate store: {e}"))?,
+        )
+    } else {
+        None
+    };
+    CERTS.with(|c| c.set(certs));
     UID_MODE.with(|u| u.set(mode == Mode::Uid));
 
     // SAFETY: flushing PHP's output layers on the PHP thread, so the child does not write
@@ -291,6 +316,7 @@ pub(super) fn run(
             stats: pages.stats,
             owners: pages.owners,
             loads,
+            certs,
             mode,
             events,
             max_connection: settings.max_connection,
@@ -324,6 +350,7 @@ pub(super) fn run(
     inbound.close();
     MASTER.with(|m| m.set(None));
     LOADS.with(|l| l.set(None));
+    CERTS.with(|c| c.set(None));
     super::listen::remove_unix_files(&plans);
     drop(sockets);
     drop(files);
