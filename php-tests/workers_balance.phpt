@@ -6,11 +6,13 @@ require __DIR__ . '/_helper.php';
 $h = start_server('
 $s = new Swoole\Server("127.0.0.1", $PORT);
 $s->set(["worker_num" => 2]);
+$s->on("WorkerStart", function ($s, $id) { echo "ready $id\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) { $s->send($fd, (string)$s->getWorkerId()); });
 $s->start();
 ');
-wait_children(server_pid($h), 2);
-usleep(100000);
+// Both workers in their loops first: one still starting under load leaves the other every
+// connection, which is not what this measures.
+if (!wait_for_output($h, "ready 0") || !wait_for_output($h, "ready 1")) echo "workers not ready\n";
 $n = [0, 0]; $cs = [];
 for ($i = 0; $i < 200; $i++) {
     $c = client($h['port']);
