@@ -130,7 +130,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             worker_num: 1,
-            backlog: 512,
+            backlog: default_backlog(),
             open_tcp_nodelay: true,
             socket_buffer_size: 8 * 1024 * 1024,
             buffer_high_watermark: 0,
@@ -613,6 +613,29 @@ impl Settings {
 }
 
 /// Online CPUs, as `worker_num = 0` means in Swoole.
+/// `backlog` when `set()` names none: as long an accept queue as the kernel allows
+/// (`net.core.somaxconn`, 4096 by default since Linux 5.4), where Swoole uses 512. A flood
+/// of new connections that outruns the workers for a moment then waits in the queue: with
+/// 512, one flood of 10,000 connects (1,000 in flight) against two workers overflowed it
+/// (`ListenOverflows` +102), its connections waited for the client's 1 s SYN retransmit and
+/// 50 missed the load generator's deadline; with the kernel's 4096, none in the same runs
+/// (BENCHMARKS.md "session 7").
+pub fn default_backlog() -> i32 {
+    somaxconn(
+        std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .as_deref(),
+    )
+}
+
+/// The accept queue length from the text of `/proc/sys/net/core/somaxconn` (None: unreadable):
+/// at least Swoole's 512, at most 65535.
+fn somaxconn(text: Option<&str>) -> i32 {
+    text.and_then(|t| t.trim().parse::<i64>().ok())
+        .map(|n| n.clamp(512, 65535) as i32)
+        .unwrap_or(4096)
+}
+
 pub fn cpu_count() -> u32 {
     std::thread::available_parallelism()
         .map(|n| n.get() as u32)
@@ -625,6 +648,15 @@ mod tests {
 
     fn s(v: &str) -> OptValue {
         OptValue::Str(v.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn the_default_backlog_is_the_kernels_accept_queue_limit() {
+        assert_eq!(somaxconn(Some("4096\n")), 4096);
+        assert_eq!(somaxconn(Some("128")), 512);
+        assert_eq!(somaxconn(Some("1000000")), 65535);
+        assert_eq!(somaxconn(Some("garbage")), 4096);
+        assert_eq!(somaxconn(None), 4096);
     }
 
     #[test]
