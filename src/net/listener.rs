@@ -28,6 +28,8 @@ const SLOW_PEERS: Duration = Duration::from_millis(100);
 pub struct Listener {
     fd: AsyncFd<Socket>,
     unix: bool,
+    /// The listener has TCP_NODELAY, so every accepted connection has it already.
+    inherits_nodelay: bool,
     /// Until when held-back connections are taken at once (see [`SLOW_PEERS`]).
     accept_freely_until: Cell<Option<Instant>>,
 }
@@ -36,11 +38,13 @@ impl Listener {
     /// Wraps a listening socket (inherited by a worker) for the runtime.
     pub fn from_socket(socket: Socket, unix: bool) -> io::Result<Listener> {
         // SAFETY: the Socket owns its descriptor for as long as the AsyncFd holds it.
+        let inherits_nodelay = !unix && socket.nodelay().unwrap_or(false);
         let fd = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }
             .map_err(io::Error::from)?;
         Ok(Listener {
             fd,
             unix,
+            inherits_nodelay,
             accept_freely_until: Cell::new(None),
         })
     }
@@ -147,7 +151,7 @@ impl Listener {
             return Ok((Stream::Unix(s), path, 0));
         }
         let s = TcpStream::from_std(std::net::TcpStream::from(owned))?;
-        if nodelay {
+        if nodelay && !self.inherits_nodelay {
             let _ = s.set_nodelay(true);
         }
         let (ip, port) = addr
@@ -269,6 +273,38 @@ mod tests {
                 tokio::time::timeout(Duration::from_secs(2), listener.accept(true, || true)).await;
             assert!(matches!(accepted, Ok(Ok(_))));
             assert!(t.elapsed() >= HOLD_BACK);
+        });
+    }
+
+    /// open_tcp_nodelay: set once on the listener (connections copy it), or per connection
+    /// where the listener lacks it; never where it is off.
+    #[test]
+    fn accepted_connections_have_tcp_nodelay_exactly_when_asked() {
+        fn nodelay_of(stream: &Stream) -> bool {
+            match stream {
+                Stream::Tcp(s) => s.nodelay().unwrap(),
+                _ => panic!("not a TCP stream"),
+            }
+        }
+        runtime().block_on(async {
+            for (on_listener, asked) in [(true, true), (false, true), (false, false)] {
+                let (socket, port) = bind_tcp("127.0.0.1", 0, false).unwrap();
+                let st = crate::options::Settings {
+                    open_tcp_nodelay: on_listener,
+                    ..Default::default()
+                };
+                crate::net::sockopt::apply_listen_options(socket.as_raw_fd(), &st, true).unwrap();
+                assert_eq!(socket.nodelay().unwrap(), on_listener);
+                listen(&socket, 16).unwrap();
+                let listener = Listener::from_socket(socket, false).unwrap();
+                let _client = std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap();
+                let (stream, _, _) = listener.accept(asked, || false).await.unwrap();
+                assert_eq!(
+                    nodelay_of(&stream),
+                    asked,
+                    "listener nodelay {on_listener}, asked {asked}"
+                );
+            }
         });
     }
 }

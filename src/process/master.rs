@@ -601,10 +601,15 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
             return;
         }
     };
+    // Accepted connections copy the listener's TCP_NODELAY (sockopt::apply_listen_options).
+    let inherits_nodelay = match &listener {
+        L::Tcp(l) => socket2::SockRef::from(l).nodelay().unwrap_or(false),
+        L::Unix(_) => false,
+    };
     loop {
         let accepted = match &listener {
             L::Tcp(l) => l.accept().await.map(|(s, a)| {
-                if cfg.nodelay {
+                if cfg.nodelay && !inherits_nodelay {
                     let _ = s.set_nodelay(true);
                 }
                 let fd = s.as_raw_fd();
