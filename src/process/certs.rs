@@ -40,14 +40,9 @@ struct Slot {
 /// never unmapped (one per PROCESS-mode `start()` with a TLS port). Its pages cost memory
 /// only once written (MAP_NORESERVE; a server without client certificates touches none).
 pub struct CertStore {
-    base: *const Slot,
-    slots: usize,
+    /// Every slot is atomics only, so the slice is shared between threads as it is.
+    slots: &'static [Slot],
 }
-
-// SAFETY: the mapping is never unmapped and every access goes through atomics.
-unsafe impl Sync for CertStore {}
-// SAFETY: as above; the pointer is into a mapping that lives as long as the process.
-unsafe impl Send for CertStore {}
 
 impl CertStore {
     /// A store with room for `slots` sessions at once (rounded up to a power of two).
@@ -68,18 +63,15 @@ impl CertStore {
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
-        // Zero-filled by the kernel: every slot starts empty (seq 0, id 0). Leaked on
-        // purpose: children forked later use it until they exit.
-        Ok(Box::leak(Box::new(CertStore {
-            base: p.cast::<Slot>().cast_const(),
-            slots,
-        })))
+        // SAFETY: `slots` Slots fit the mapping, which is page-aligned, zero-filled by the
+        // kernel (every slot starts empty: seq 0, id 0; all-zero atomics are valid) and
+        // never unmapped: children forked later use it until they exit.
+        let slots = unsafe { std::slice::from_raw_parts(p.cast::<Slot>().cast_const(), slots) };
+        Ok(Box::leak(Box::new(CertStore { slots })))
     }
 
     fn slot(&self, id: u64) -> &Slot {
-        // SAFETY: the index is below `slots`, inside the mapping, which is never unmapped;
-        // an all-zero Slot is valid and every field is atomic.
-        unsafe { &*self.base.add((id as usize) & (self.slots - 1)) }
+        &self.slots[(id as usize) & (self.slots.len() - 1)]
     }
 
     /// Records session `id`'s certificate. False when it does not fit, or when another
