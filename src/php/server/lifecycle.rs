@@ -87,6 +87,10 @@ pub(super) fn run_server(
     server: Zval,
     mut plans: Vec<PortPlan>,
 ) -> PhpResult<bool> {
+    if sh.mode == super::state::SWOOLE_PROCESS && !super::process_mode::has_worker_num(&sh) {
+        // As Swoole: PROCESS mode defaults to one worker per CPU.
+        sh.settings.borrow_mut().worker_num = crate::options::cpu_count();
+    }
     let settings = sh.settings.borrow().clone();
     check_process_count(&sh, &settings)?;
     listen::build_tls(&sh, &mut plans)?;
@@ -144,11 +148,9 @@ pub(super) fn run_server(
 /// refuse a server that needs more than there are (they would share one and read each
 /// other's pids and loads).
 fn check_process_count(sh: &Shared, settings: &Settings) -> PhpResult<()> {
-    let mut n = settings.worker_num.max(1) as usize;
-    if sh.mode == super::state::SWOOLE_PROCESS && !super::process_mode::has_worker_num(sh) {
-        n = crate::options::cpu_count() as usize;
-    }
-    let total = n + settings.task.worker_num as usize + sh.user_processes.borrow().len();
+    let total = settings.worker_num.max(1) as usize
+        + settings.task.worker_num as usize
+        + sh.user_processes.borrow().len();
     if total > process::max_processes() {
         return Err(swoole_exception(
             format!(

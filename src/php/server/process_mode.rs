@@ -196,10 +196,7 @@ pub(super) fn run(
     }
     let func = dispatch_func(&sh);
     let (mode, events, reactor_num) = process_options(&sh, func.is_some())?;
-    if !has_setting(&sh, "worker_num") {
-        // As Swoole: PROCESS mode defaults to one worker per CPU.
-        sh.settings.borrow_mut().worker_num = crate::options::cpu_count();
-    }
+    // run_server() gave worker_num its PROCESS-mode default (one per CPU) when unset.
     let settings = sh.settings.borrow().clone();
     let n = settings.worker_num.max(1) as usize;
     // As Swoole: never more reactor threads than workers.
