@@ -218,12 +218,13 @@ function children_of(int $pid): array
     $kids = [];
     foreach (glob('/proc/[0-9]*/stat') ?: [] as $f) {
         $st = @file_get_contents($f);
-        if ($st === false) {
+        // A process that exits between the glob and the read gives false or an empty file.
+        $close = $st === false ? false : strrpos($st, ')');
+        if ($close === false) {
             continue;
         }
-        $rest = substr($st, strrpos($st, ')') + 2);
-        $cols = explode(' ', $rest);
-        if ((int)$cols[1] === $pid) {
+        $cols = explode(' ', substr($st, $close + 2));
+        if ((int)($cols[1] ?? 0) === $pid) {
             $kids[] = (int)basename(dirname($f));
         }
     }
