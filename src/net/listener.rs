@@ -32,6 +32,13 @@ pub struct Listener {
     inherits_nodelay: bool,
     /// Until when held-back connections are taken at once (see [`SLOW_PEERS`]).
     accept_freely_until: Cell<Option<Instant>>,
+    /// This worker cleared the listener's readiness without draining the queue (it let a
+    /// wake-up pass), so connections may be queued that no new edge will announce (tokio's
+    /// registration is edge-triggered). It outlives one `accept()`: the call that takes one
+    /// of those connections returns it and leaves the others queued, and the next call must
+    /// look before it waits. Cleared only by an `accept4` that found the queue empty, after
+    /// which every new connection brings its own edge.
+    maybe_queued: Cell<bool>,
 }
 
 impl Listener {
@@ -46,6 +53,7 @@ impl Listener {
             unix,
             inherits_nodelay,
             accept_freely_until: Cell::new(None),
+            maybe_queued: Cell::new(false),
         })
     }
 
@@ -60,19 +68,15 @@ impl Listener {
     /// stops holding back for [`SLOW_PEERS`]. An earlier version slept 1 ms before every accept
     /// while above its share: under churn a worker is nearly always slightly above, and accepts
     /// fell to ~1,000/s (issue 9). Nothing is ever stranded in the queue: a worker that dies
-    /// leaves its queued connections to the others, since the queue is the kernel's, shared.
+    /// leaves its queued connections to the others, since the queue is the kernel's, shared;
+    /// and a worker that let a wake-up pass looks at the queue again before it next waits for
+    /// one ([`Listener::maybe_queued`]), since no edge will announce what is already there.
     pub(super) async fn accept(
         &self,
         nodelay: bool,
         hold_back: impl Fn() -> bool,
     ) -> io::Result<(Stream, String, u16)> {
         let mut held_since: Option<Instant> = None;
-        // Set once this worker cleared the listener's readiness without accepting: the
-        // connection that woke it may still be queued, and no new edge will say so (tokio's
-        // registration is edge-triggered). Waiting for readiness after that stranded queued
-        // connections until the next one arrived, whenever every worker had let the same
-        // wake-up pass and stopped holding back by the time its hold-back ended.
-        let mut maybe_queued = false;
         loop {
             let freely = self
                 .accept_freely_until
@@ -82,13 +86,20 @@ impl Listener {
                 let since = *held_since.get_or_insert_with(Instant::now);
                 let left = HOLD_BACK.saturating_sub(since.elapsed());
                 if !left.is_zero() {
-                    let mut guard = self.fd.readable().await?;
-                    // Leave this connection to the others and wait for the next one, or the
-                    // end of the hold-back period.
-                    guard.clear_ready();
-                    drop(guard);
-                    maybe_queued = true;
-                    let _ = tokio::time::timeout(left, self.fd.readable()).await;
+                    if !self.maybe_queued.get() {
+                        // Wait for a connection (the readiness is true: nothing was let
+                        // pass since the queue was last found empty).
+                        let mut guard = self.fd.readable().await?;
+                        guard.clear_ready();
+                        self.maybe_queued.set(true);
+                    }
+                    // Leave what is queued to the others until the hold-back period ends; a
+                    // new connection's edge only means more may be queued (waiting for one
+                    // while some are queued stranded them: both workers could end up there).
+                    if let Ok(Ok(mut guard)) = tokio::time::timeout(left, self.fd.readable()).await
+                    {
+                        guard.clear_ready();
+                    }
                     continue;
                 }
                 // Nobody took it within the hold-back period: the others are busy.
@@ -100,20 +111,23 @@ impl Listener {
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                         held_since = None;
-                        maybe_queued = false;
+                        self.maybe_queued.set(false);
                         continue;
                     }
+                    Err(e) if transient(&e) => continue,
                     Err(e) => return Err(e),
                 }
             }
-            if std::mem::take(&mut maybe_queued) {
+            if self.maybe_queued.get() {
                 match self.accept_now(nodelay) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.maybe_queued.set(false),
+                    Err(e) if transient(&e) => continue,
                     other => return other,
                 }
             }
             let mut guard = self.fd.readable().await?;
             match guard.try_io(|_| self.accept_now(nodelay)) {
+                Ok(Err(e)) if transient(&e) => continue,
                 Ok(result) => return result,
                 // Drained: tokio cleared the readiness; wait for the next connection.
                 Err(_would_block) => continue,
@@ -160,6 +174,16 @@ impl Listener {
             .unwrap_or_default();
         Ok((Stream::Tcp(s), ip, port))
     }
+}
+
+/// An `accept4` failure that concerns one connection, not the listener: a client that reset
+/// while queued (ECONNABORTED, EPROTO), or a signal. The next one is taken at once; the
+/// accept loop's warning and 100 ms pause are for lasting failures (EMFILE, ENOBUFS).
+fn transient(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ECONNABORTED | libc::EPROTO | libc::EINTR)
+    )
 }
 
 /// Binds a TCP socket (`port` 0 picks a free one); returns it with the port it got.
@@ -256,6 +280,65 @@ mod tests {
                 matches!(accepted, Ok(Ok(_))),
                 "the queued connection was stranded"
             );
+        });
+    }
+
+    /// Regression (issue 9, seen as 3 of 10,000 flood connections never answered, the
+    /// listener's queue holding them while both workers slept): a worker let a wake-up pass
+    /// with several connections queued, took one of them in that call, and its next call
+    /// waited for a new edge although the others were still queued.
+    #[test]
+    fn connections_left_queued_by_a_held_back_worker_are_taken_by_its_next_accepts() {
+        runtime().block_on(async {
+            let (socket, port) = bind_tcp("127.0.0.1", 0, false).unwrap();
+            listen(&socket, 16).unwrap();
+            let listener = Listener::from_socket(socket, false).unwrap();
+            let _clients: Vec<_> = (0..3)
+                .map(|_| std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap())
+                .collect();
+            // Wait until all three sit in the accept queue: one readiness edge for them all.
+            std::thread::sleep(Duration::from_millis(50));
+            let calls = Cell::new(0);
+            let hold_back = || {
+                calls.set(calls.get() + 1);
+                calls.get() == 1
+            };
+            for n in 0..3 {
+                let accepted =
+                    tokio::time::timeout(Duration::from_secs(2), listener.accept(true, &hold_back))
+                        .await;
+                assert!(
+                    matches!(accepted, Ok(Ok(_))),
+                    "connection {n} of 3 was stranded in the queue"
+                );
+            }
+        });
+    }
+
+    /// Regression (the same flood, 1,095 connections queued, both workers asleep): a worker
+    /// that keeps holding back took a connection after the hold-back period, and once its
+    /// [`SLOW_PEERS`] grace ended, held back again by waiting for a new edge, although what
+    /// it had let pass was still queued.
+    #[test]
+    fn a_worker_holding_back_again_still_takes_what_it_let_pass_before() {
+        runtime().block_on(async {
+            let (socket, port) = bind_tcp("127.0.0.1", 0, false).unwrap();
+            listen(&socket, 16).unwrap();
+            let listener = Listener::from_socket(socket, false).unwrap();
+            let _clients: Vec<_> = (0..2)
+                .map(|_| std::net::TcpStream::connect(("127.0.0.1", port as u16)).unwrap())
+                .collect();
+            std::thread::sleep(Duration::from_millis(50));
+            for n in 0..2 {
+                let accepted =
+                    tokio::time::timeout(Duration::from_secs(2), listener.accept(true, || true))
+                        .await;
+                assert!(
+                    matches!(accepted, Ok(Ok(_))),
+                    "connection {n} of 2 was stranded in the queue"
+                );
+                tokio::time::sleep(SLOW_PEERS + Duration::from_millis(20)).await;
+            }
         });
     }
 

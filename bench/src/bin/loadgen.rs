@@ -824,7 +824,20 @@ async fn run_flood(a: &Args, addr: &str) -> (Shared, f64) {
                     *last.borrow_mut() = now;
                     Some(s)
                 }
-                _ => {
+                other => {
+                    // Which failure it was decides whose it is: a connect refused or timed
+                    // out (the accept queue), or an answer that never came (the server).
+                    let what = match other {
+                        Err(_) => "no answer within the I/O timeout".to_string(),
+                        Ok(Err(e)) => e.to_string(),
+                        Ok(Ok(_)) => unreachable!(),
+                    };
+                    if st.errors == 0 {
+                        eprintln!(
+                            "loadgen: flood: first failure after {:.3} s: {what}",
+                            t0.duration_since(start).as_secs_f64()
+                        );
+                    }
                     st.errors += 1;
                     None
                 }
