@@ -179,7 +179,7 @@ impl Listener {
 /// An `accept4` failure that concerns one connection, not the listener: a client that reset
 /// while queued (ECONNABORTED, EPROTO), or a signal. The next one is taken at once; the
 /// accept loop's warning and 100 ms pause are for lasting failures (EMFILE, ENOBUFS).
-fn transient(e: &io::Error) -> bool {
+pub(crate) fn transient(e: &io::Error) -> bool {
     matches!(
         e.raw_os_error(),
         Some(libc::ECONNABORTED | libc::EPROTO | libc::EINTR)

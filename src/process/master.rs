@@ -698,6 +698,8 @@ async fn accept_loop(m: Arc<Master>, fd: RawFd, reactor: u16, port: usize) {
                     m2.live.fetch_sub(1, Ordering::AcqRel);
                 });
             }
+            // One connection that reset while queued: take the next one at once.
+            Err(e) if crate::net::listener::transient(&e) => {}
             Err(e) => {
                 log::log(
                     LOG_WARNING,
