@@ -81,6 +81,10 @@ pub struct Settings {
     pub heartbeat_check_interval: f64,
     /// Seconds without received data after which a session is closed (0: derived).
     pub heartbeat_idle_time: f64,
+    /// Seconds a connection may go without receiving or sending anything (0: off); unlike
+    /// the heartbeat, which watches only what the client sends, data the server writes
+    /// counts too, so a push-only connection is kept and a peer that stopped reading is not.
+    pub max_idle_time: f64,
     /// Largest single `send()` (`buffer_output_size` / `output_buffer_size`).
     pub buffer_output_size: usize,
     pub enable_delay_receive: bool,
@@ -162,6 +166,7 @@ impl Default for Settings {
             tls: Default::default(),
             heartbeat_check_interval: 0.0,
             heartbeat_idle_time: 0.0,
+            max_idle_time: 0.0,
             buffer_output_size: u32::MAX as usize,
             enable_delay_receive: false,
             open_tcp_keepalive: false,
@@ -243,7 +248,6 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "worker_max_concurrency",
     "message_queue_key",
     "cpu_affinity_ignore",
-    "max_idle_time",
     "enable_unsafe_event",
     "discard_timeout_request",
     "input_buffer_size",
@@ -498,6 +502,7 @@ impl Settings {
             "chroot" => self.chroot = string(key, v)?,
             "heartbeat_check_interval" => self.heartbeat_check_interval = seconds(key, v)?,
             "heartbeat_idle_time" => self.heartbeat_idle_time = seconds(key, v)?,
+            "max_idle_time" => self.max_idle_time = seconds(key, v)?,
             "buffer_output_size" | "output_buffer_size" => {
                 self.buffer_output_size = parse_size(key, v)?.max(1)
             }
@@ -599,6 +604,18 @@ impl Settings {
             Duration::from_secs_f64(interval.max(0.001)),
             Duration::from_secs_f64(idle.max(0.001)),
         ))
+    }
+
+    /// `max_idle_time` as a duration, or None when it is off.
+    pub fn max_idle(&self) -> Option<Duration> {
+        (self.max_idle_time > 0.0).then(|| Duration::from_secs_f64(self.max_idle_time.max(0.001)))
+    }
+
+    /// How often the `max_idle_time` check runs: a tenth of it (a connection is closed at
+    /// most 10 % late), between 10 ms and 1 s.
+    pub fn max_idle_tick(&self) -> Option<Duration> {
+        self.max_idle()
+            .map(|t| (t / 10).clamp(Duration::from_millis(10), Duration::from_secs(1)))
     }
 
     /// The output-queue size at which BufferFull fires: Swoole's default is 80% of
@@ -848,6 +865,25 @@ mod tests {
         );
         assert!(st.apply("heartbeat_idle_time", &OptValue::Int(-1)).is_err());
         assert!(st.apply("heartbeat_check_interval", &s("soon")).is_err());
+    }
+
+    #[test]
+    fn max_idle_time_and_its_check_tick() {
+        let mut st = Settings::default();
+        assert_eq!(st.max_idle(), None);
+        assert_eq!(st.max_idle_tick(), None);
+        st.apply("max_idle_time", &OptValue::Float(0.5)).unwrap();
+        assert_eq!(st.max_idle(), Some(Duration::from_millis(500)));
+        assert_eq!(st.max_idle_tick(), Some(Duration::from_millis(50)));
+        // A tenth, within 10 ms .. 1 s.
+        st.apply("max_idle_time", &OptValue::Float(0.02)).unwrap();
+        assert_eq!(st.max_idle_tick(), Some(Duration::from_millis(10)));
+        st.apply("max_idle_time", &OptValue::Int(3600)).unwrap();
+        assert_eq!(st.max_idle_tick(), Some(Duration::from_secs(1)));
+        st.apply("max_idle_time", &OptValue::Int(0)).unwrap();
+        assert_eq!(st.max_idle(), None);
+        assert!(st.apply("max_idle_time", &OptValue::Int(-1)).is_err());
+        assert!(st.apply("max_idle_time", &s("long")).is_err());
     }
 
     #[test]

@@ -159,6 +159,8 @@ pub enum CloseReason {
     PeerReset,
     /// Idle longer than `heartbeat_idle_time` (closed by the heartbeat or `heartbeat()`).
     Heartbeat,
+    /// Nothing received or sent for `max_idle_time`.
+    IdleTimeout,
     /// `$server->close()`.
     ServerClose,
     /// A framing error (packet too large, malformed data).
@@ -177,6 +179,7 @@ impl CloseReason {
             CloseReason::PeerClosed => "peer_closed",
             CloseReason::PeerReset => "peer_reset",
             CloseReason::Heartbeat => "heartbeat",
+            CloseReason::IdleTimeout => "max_idle_time",
             CloseReason::ServerClose => "server_close",
             CloseReason::ProtocolError => "protocol_error",
             CloseReason::CallbackException => "callback_exception",

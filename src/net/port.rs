@@ -43,6 +43,10 @@ pub struct PortCfg {
     /// (check interval, idle time) when this listener's heartbeat is on.
     pub heartbeat: Option<(Duration, Duration)>,
     pub(super) wheel: RefCell<IdleWheel>,
+    /// `max_idle_time`, and the check's tick, when it is on.
+    pub max_idle: Option<(Duration, Duration)>,
+    /// The sessions by when they could first be idle for `max_idle_time`.
+    pub(super) idle_wheel: RefCell<IdleWheel>,
     /// A `SWOOLE_SSL` listener: each accepted socket is handshaken before it is a session.
     pub tls: Option<Rc<TlsListener>>,
 }
@@ -62,6 +66,11 @@ impl PortCfg {
         } else {
             settings.heartbeat()
         };
+        let max_idle = if kind.is_dgram() {
+            None
+        } else {
+            settings.max_idle().zip(settings.max_idle_tick())
+        };
         PortCfg {
             sock_type,
             kind,
@@ -72,6 +81,10 @@ impl PortCfg {
             heartbeat,
             wheel: RefCell::new(IdleWheel::new(
                 heartbeat.map_or(1000, |(i, _)| i.as_millis() as u64),
+            )),
+            max_idle,
+            idle_wheel: RefCell::new(IdleWheel::new(
+                max_idle.map_or(1000, |(_, tick)| tick.as_millis() as u64),
             )),
             tls: None,
         }

@@ -439,6 +439,11 @@ impl Reactor {
                 .borrow_mut()
                 .schedule(id, heartbeat::ms(t) + idle.as_millis() as u64);
         }
+        if let Some((limit, _)) = cfg.max_idle {
+            cfg.idle_wheel
+                .borrow_mut()
+                .schedule(id, heartbeat::ms(t) + limit.as_millis() as u64);
+        }
         self.sessions.borrow_mut().insert(id, conn.clone());
         SharedStats::add(self.stats.slot_connections(), 1);
         if let Some(o) = self.stats.owners {
@@ -1056,6 +1061,56 @@ impl Reactor {
                 }
                 Verdict::Recheck(at) => cfg.wheel.borrow_mut().schedule(id, at),
             }
+        }
+    }
+
+    /// `max_idle_time`: closes this listener's sessions that have neither received nor sent
+    /// (to the kernel) anything for that long, unless `protect()`ed. Only the sessions due
+    /// are looked at, as for the heartbeat; one active since is put back at its deadline.
+    pub fn max_idle_check(&self, port: usize) {
+        let cfg = &self.ports[port];
+        let Some((limit, _)) = cfg.max_idle else {
+            return;
+        };
+        let limit_ms = limit.as_millis() as u64;
+        let now_ms = heartbeat::ms(now());
+        let mut due = Vec::new();
+        cfg.idle_wheel.borrow_mut().take_due(now_ms, &mut due);
+        for id in due {
+            let Some(conn) = self.get(id) else {
+                continue;
+            };
+            if conn.is_closing() {
+                continue;
+            }
+            let last = heartbeat::ms(
+                conn.last_recv_time
+                    .get()
+                    .max(conn.last_send_time.get())
+                    .max(conn.connect_time),
+            );
+            match heartbeat::judge(now_ms, last, limit_ms, conn.protected.get()) {
+                Verdict::Close => {
+                    // Output still queued means the peer stopped reading: it would never
+                    // leave, and a graceful close would wait for it. Reset instead.
+                    self.close_with(id, 0, conn.has_output(), CloseReason::IdleTimeout);
+                }
+                Verdict::Recheck(at) => cfg.idle_wheel.borrow_mut().schedule(id, at),
+            }
+        }
+    }
+
+    /// Runs [`Reactor::max_idle_check`] for listener `port` every tick, until aborted.
+    pub async fn max_idle_loop(self: Rc<Self>, port: usize) {
+        let Some((_, every)) = self.ports[port].max_idle else {
+            return;
+        };
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            self.max_idle_check(port);
         }
     }
 

@@ -96,6 +96,10 @@ pub struct MasterPort {
     /// started, as Swoole's and BASE mode's checks: till then `heartbeat()` lists it), its
     /// onClose getting the reactor id, unless `protect()`ed.
     pub heartbeat: Option<(Duration, Duration)>,
+    /// `max_idle_time`: a session that neither sent nor was sent anything (written to the
+    /// kernel) for this long is closed, its onClose getting the reactor id, unless
+    /// `protect()`ed.
+    pub max_idle: Option<Duration>,
     /// `open_proxy_protocol`: each connection starts with a PROXY header, awaited this long
     /// (`proxy_protocol_timeout`).
     pub proxy_timeout: Option<Duration>,
@@ -1268,7 +1272,9 @@ async fn serve<S: AsyncRead + CloseNotify>(
     let mut protected = false;
     let mut reset_sent = false;
     let idle = pcfg.heartbeat;
+    let max_idle = pcfg.max_idle;
     let mut last_recv = tokio::time::Instant::now();
+    let mut last_active = last_recv;
     let end = loop {
         if refused {
             break End::Server;
@@ -1305,15 +1311,26 @@ async fn serve<S: AsyncRead + CloseNotify>(
             _ = tokio::time::sleep_until(idle.map_or(last_recv, |(every, limit)| check_after(m.epoch, last_recv + limit, every))), if idle.is_some() && !protected => {
                 break End::Peer;
             }
+            _ = tokio::time::sleep_until(last_active + max_idle.unwrap_or_default()), if max_idle.is_some() && !protected => {
+                if !out.chunks.is_empty() {
+                    // The peer stopped reading: what is queued would never leave; a reset
+                    // frees the kernel's buffers too, instead of an orphan that retries.
+                    crate::net::conn::set_linger_zero(sock_fd);
+                    reset_sent = true;
+                }
+                break End::Peer;
+            }
             io = std::future::poll_fn(|cx| poll_io(&mut s, &mut out, (!paused).then_some(&mut buf[..]), cx)) => match io {
                 Io::Read(0) | Io::Gone => break End::Peer,
                 Io::Wrote(n) => {
+                    last_active = tokio::time::Instant::now();
                     SharedStats::add(&cfg.stats.total_send_bytes, n as u64);
                     cfg.owners.touch(id, None, Some(now()));
                     m.note_output(&entry, pcfg, &out, &mut marks, id, src).await;
                 }
                 Io::Read(n) => {
                     last_recv = tokio::time::Instant::now();
+                    last_active = last_recv;
                     SharedStats::add(&cfg.stats.total_recv_bytes, n as u64);
                     cfg.owners.touch(id, Some(now()), None);
                     if let Some(end) = deliver(m, &entry, &mut decoder, &buf[..n], id, src, &ip, port).await {

@@ -373,6 +373,7 @@ fn run_loop(
                         reactor.clone().accept_loop(i, listener),
                     ));
                     heartbeats.push(tokio::task::spawn_local(reactor.clone().heartbeat_loop(i)));
+                    heartbeats.push(tokio::task::spawn_local(reactor.clone().max_idle_loop(i)));
                 }
                 PortKind::Dgram { .. } => {
                     accept.push(tokio::task::spawn_local(dgram::serve(

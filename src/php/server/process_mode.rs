@@ -294,6 +294,7 @@ pub(super) fn run(
                 package_max_length: p.settings.package_max_length,
                 nodelay: p.settings.open_tcp_nodelay,
                 heartbeat: p.settings.heartbeat(),
+                max_idle: p.settings.max_idle(),
                 proxy_timeout: p
                     .settings
                     .open_proxy_protocol
