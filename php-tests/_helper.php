@@ -28,7 +28,8 @@ function start_server(string $code, array $opts = []): array
     $file = tempnam(sys_get_temp_dir(), 'swrs') . '.php';
     file_put_contents($file, "<?php\n\$PORT = (int)\$argv[1];\n" . $code);
     // 'prefix': a command the server runs under, e.g. ['prlimit', '--nofile=64'].
-    $cmd = [...($opts['prefix'] ?? []), PHP_BINARY, '-n', '-d', 'extension=' . realpath(SWOOLE_RS_SO), '-d', 'display_errors=1',
+    // 'php_args': more php flags, e.g. ['-d', 'extension=sockets'].
+    $cmd = [...($opts['prefix'] ?? []), PHP_BINARY, '-n', ...($opts['php_args'] ?? []), '-d', 'extension=' . realpath(SWOOLE_RS_SO), '-d', 'display_errors=1',
         '-d', 'error_reporting=-1', '-d', 'log_errors=0', '-d', 'memory_limit=' . ($opts['memory_limit'] ?? '512M'),
         $file, (string)$port];
     $out = tempnam(sys_get_temp_dir(), 'swrso');

@@ -75,6 +75,16 @@ namespace Swoole {
         public function addlistener(string $host, int $port, int $sock_type): \Swoole\Server\Port|false {}
 
         /**
+         * The listening socket of the port bound to $port (0: the server's own) as an
+         * ext-sockets Socket (e.g. to join a multicast group). It holds a duplicate of the
+         * server's descriptor: socket_close() leaves the server serving; options and the
+         * blocking mode are shared (keep it non-blocking). False, with a warning, without
+         * ext-sockets, for a port the server lacks, or where the listener is not open (task
+         * workers; PROCESS-mode workers for stream ports).
+         */
+        public function getSocket(int $port = 0): \Socket|false {}
+
+        /**
          * Sends a datagram from a UDP/UDP6/unix datagram port ($ip starting with "/" is a unix
          * path); $server_socket picks the port by its sock, -1 the first of that family.
          */
@@ -226,6 +236,9 @@ namespace Swoole\Server {
 
         /** @throws \Error always: use Swoole\Server->listen(). */
         public function __construct() {}
+
+        /** This port's listening socket as an ext-sockets Socket; see Server::getSocket(). */
+        public function getSocket(): \Socket|false {}
 
         /**
          * Port-level options (framing, buffers, TCP options, heartbeat) for this port only,

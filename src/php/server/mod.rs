@@ -23,6 +23,7 @@ mod options;
 mod port;
 mod process_mode;
 mod sink;
+mod socket;
 mod state;
 mod task;
 mod tls;
@@ -205,6 +206,30 @@ impl Server {
     /// Swoole's alias of `listen()`.
     pub fn addlistener(&self, host: &str, port: i64, sock_type: i64) -> Zval {
         listen::add_listener(&self.shared, host, port, sock_type)
+    }
+
+    /// The listening socket of the port bound to `$port` (0: the server's own) as an
+    /// ext-sockets `Socket`, e.g. to join a multicast group; false (warning) without the
+    /// sockets extension or for a port the server does not have. See `socket.rs`.
+    #[php(defaults(port = 0))]
+    pub fn get_socket(&self, port: i64) -> Zval {
+        let ports = self.shared.ports.borrow();
+        let found = if port == 0 {
+            ports.first()
+        } else {
+            ports.iter().find(|p| p.port == port)
+        };
+        match found {
+            Some(p) => socket::export(
+                p.sock as i32,
+                p.port,
+                self.shared.state.get() != state::State::Created,
+            ),
+            None => {
+                errors::warning(&format!("the server has no port {port}"));
+                crate::php::convert::false_zval()
+            }
+        }
     }
 
     /// Sends a datagram from a UDP, UDP6 or unix datagram port (a `$ip` starting with `/`

@@ -255,6 +255,16 @@ impl Port {
         found.unwrap_or_default()
     }
 
+    /// This port's listening socket as an ext-sockets `Socket` (see `Server::getSocket()`).
+    pub fn get_socket(&self) -> Zval {
+        match (self.server.upgrade(), self.state()) {
+            (Some(sh), Some(s)) => {
+                super::socket::export(s.sock as i32, s.port, sh.state.get() != State::Created)
+            }
+            _ => crate::php::convert::false_zval(),
+        }
+    }
+
     #[php(getter, name = "host")]
     pub fn prop_host(&self) -> String {
         self.state().map(|s| s.host.clone()).unwrap_or_default()
