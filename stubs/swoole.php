@@ -98,6 +98,13 @@ namespace Swoole {
 
         public function exists(int $fd): bool {}
 
+        /**
+         * Stops worker $worker_id gracefully (-1: this one, after the current callback; its
+         * WorkerStop runs and the manager replaces it at once). With a single process the
+         * server shuts down. False, with a warning (505), for an id that is no worker's.
+         */
+        public function stop(int $worker_id = -1): bool {}
+
         /** Alias of exists(). */
         public function exist(int $fd): bool {}
 

@@ -713,6 +713,63 @@ impl Server {
         }
     }
 
+    /// Stops worker `$worker_id` gracefully (-1: this one; its WorkerStop runs once the
+    /// current callback returns); the manager replaces it at once, as for `max_request`.
+    /// Another worker is sent SIGTERM. With a single process, the server shuts down (as
+    /// Swoole's). False with Swoole's warning (505) for an id that is no worker's.
+    #[php(defaults(worker_id = -1))]
+    pub fn stop(&self, worker_id: i64) -> bool {
+        let sh = &self.shared;
+        let Some(reactor) = sh.require_running() else {
+            return false;
+        };
+        let Some(page) = sh.stats_page.get() else {
+            // One process: stopping the worker is stopping the server.
+            if worker_id == -1 || worker_id == 0 {
+                return self.shutdown();
+            }
+            warning_code(
+                errors::INVALID_PARAMS,
+                &format!("the worker_id[{worker_id}] is invalid"),
+            );
+            return false;
+        };
+        let total = sh.worker_num.get() + sh.task_worker_num.get();
+        let own = worker_id == -1 || worker_id == sh.worker_id.get();
+        if !own && !(0..total).contains(&worker_id) {
+            warning_code(
+                errors::INVALID_PARAMS,
+                &format!("the worker_id[{worker_id}] is invalid"),
+            );
+            return false;
+        }
+        let id = if own { sh.worker_id.get() } else { worker_id };
+        let slot = id as usize % process::MAX_SLOTS;
+        if own {
+            if reactor.stopping.get() {
+                return true;
+            }
+            // A planned exit: the manager forks the replacement at once (no back-off).
+            page.recycled[slot].store(true, std::sync::atomic::Ordering::Relaxed);
+            reactor.stopping.set(true);
+            if id >= sh.worker_num.get() {
+                // A task worker takes no new task from its queue; its replacement does.
+                reactor.inbox_hold.set(true);
+            }
+            if let Some(ctl) = callback::current() {
+                ctl.request_stop();
+            }
+            return true;
+        }
+        let pid = page.pids[slot].load(std::sync::atomic::Ordering::Relaxed);
+        if pid <= 0 {
+            return false;
+        }
+        page.recycled[slot].store(true, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: kill(2) with a worker's pid from the shared pages.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) == 0 }
+    }
+
     /// `SWOOLE_WORKER_BUSY` (1), `IDLE` (2) or `EXIT` (3, no process in the slot) for worker
     /// `$worker_id` (-1: this one, busy since it runs this call). Task workers are busy while
     /// they run a task; event workers read as idle from another process (not tracked).
