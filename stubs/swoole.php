@@ -185,6 +185,16 @@ namespace Swoole {
     /** A child process with a pipe to its parent; standalone or with Server->addProcess(). */
     class Process
     {
+        /** Or'ed into useQueue()'s mode: push() and pop() never block. */
+        const IPC_NOWAIT = 256;
+        const PIPE_MASTER = 1;
+        const PIPE_WORKER = 2;
+        const PIPE_READ = 3;
+        const PIPE_WRITE = 4;
+        const PIPE_TYPE_NONE = 0;
+        const PIPE_TYPE_STREAM = 1;
+        const PIPE_TYPE_DGRAM = 2;
+
         public int $pid;
         public int $pipe;
 
@@ -194,6 +204,24 @@ namespace Swoole {
         public function start(): int|false {}
 
         public function write(string $data): int|false {}
+
+        /**
+         * Opens (creates) the System V message queue $key (0: derived from the main script's
+         * path, as ftok()); the child shares it. $mode | Process::IPC_NOWAIT: push/pop never
+         * block. $capacity > 0: the queue's size in bytes. It lasts until freeQueue().
+         */
+        public function useQueue(int $key = 0, int $mode = 2, int $capacity = -1): bool {}
+
+        /** At most 65,536 bytes and the kernel's kernel.msgmax (8192 by default). */
+        public function push(string $data): bool {}
+
+        /** The next message, or false (IPC_NOWAIT and empty: last error 42). */
+        public function pop(int $size = 65536): string|false {}
+
+        /** @return array{queue_num: int, queue_bytes: int}|false */
+        public function statQueue(): array|false {}
+
+        public function freeQueue(): bool {}
 
         /** Blocks until data arrives. */
         public function read(int $size = 8192): string|false {}
@@ -474,6 +502,8 @@ namespace {
     const SWOOLE_LOG_INFO = 2;
     const SWOOLE_LOG_NOTICE = 3;
     const SWOOLE_LOG_WARNING = 4;
+    const SWOOLE_MSGQUEUE_ORIENT = 1;
+    const SWOOLE_MSGQUEUE_BALANCE = 2;
     const SWOOLE_LOG_ERROR = 5;
     const SWOOLE_LOG_NONE = 6;
     const SWOOLE_LOG_ROTATION_SINGLE = 0;

@@ -58,6 +58,8 @@ pub const INT_CONSTANTS: &[(&str, i64)] = &[
     ("SWOOLE_LOG_INFO", 2),
     ("SWOOLE_LOG_NOTICE", 3),
     ("SWOOLE_LOG_WARNING", 4),
+    ("SWOOLE_MSGQUEUE_ORIENT", 1),
+    ("SWOOLE_MSGQUEUE_BALANCE", 2),
     ("SWOOLE_LOG_ERROR", 5),
     ("SWOOLE_LOG_NONE", 6),
     ("SWOOLE_LOG_ROTATION_SINGLE", 0),

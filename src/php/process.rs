@@ -73,7 +73,26 @@ pub struct Process {
     pub(crate) added: Cell<bool>,
     /// `redirect_stdin_and_stdout`: the child's stdin/stdout are its end of the pipe.
     redirect: bool,
+    /// `useQueue()`: the System V message queue, shared with the child through the fork.
+    queue: Cell<Option<MsgQueue>>,
 }
+
+/// `Process::IPC_NOWAIT`, or'ed into `useQueue()`'s mode: push/pop never block.
+const IPC_NOWAIT: i64 = 256;
+/// Swoole's largest message (`SW_MSGMAX`).
+const MSG_MAX: usize = 65536;
+
+/// A queue from `useQueue()`: its id and whether push/pop block.
+#[derive(Clone, Copy)]
+struct MsgQueue {
+    id: libc::c_int,
+    nowait: bool,
+}
+
+/// Every message carries the same type: `SWOOLE_MSGQUEUE_ORIENT` (1) addresses a process by
+/// its id in Swoole, and a `Process` outside a server has id 0, so both modes read and write
+/// type 1 here.
+const MSG_TYPE: libc::c_long = 1;
 
 extern "C" {
     fn php_output_end_all();
@@ -182,6 +201,7 @@ impl Process {
             in_child: Cell::new(false),
             added: Cell::new(false),
             redirect: redirect_stdin_and_stdout,
+            queue: Cell::new(None),
         })
     }
 
@@ -219,6 +239,174 @@ impl Process {
         let mut z = Zval::new();
         z.set_long(pid as i64);
         z
+    }
+
+    const IPC_NOWAIT: i64 = IPC_NOWAIT;
+    const PIPE_MASTER: i64 = 1;
+    const PIPE_WORKER: i64 = 2;
+    const PIPE_READ: i64 = 3;
+    const PIPE_WRITE: i64 = 4;
+    const PIPE_TYPE_NONE: i64 = 0;
+    const PIPE_TYPE_STREAM: i64 = 1;
+    const PIPE_TYPE_DGRAM: i64 = 2;
+
+    /// Opens (or creates) the System V message queue `$key` (0: one derived from the script's
+    /// path, as Swoole's `ftok()`), for `push()`/`pop()` between this process and its child
+    /// (and anyone else using the key). `$mode | Process::IPC_NOWAIT`: push/pop never block.
+    /// `$capacity` > 0 sets the queue's size in bytes (raising it needs root). The queue
+    /// outlives the processes (it is the kernel's) until `freeQueue()`.
+    #[php(defaults(key = 0, mode = 2, capacity = -1))]
+    pub fn use_queue(&self, key: i64, mode: i64, capacity: i64) -> bool {
+        let key = if key > 0 {
+            key as libc::key_t
+        } else {
+            script_key()
+        };
+        // SAFETY: msgget with a key and flags only.
+        let id = unsafe { libc::msgget(key, libc::IPC_CREAT | 0o666) };
+        if id < 0 {
+            let e = std::io::Error::last_os_error();
+            set_errno_error(&e);
+            warning(&format!("msgget() failed: {e}"));
+            return false;
+        }
+        if capacity > 0 {
+            // SAFETY: an all-zero msqid_ds is valid; IPC_STAT fills it, IPC_SET reads it.
+            let mut ds: libc::msqid_ds = unsafe { std::mem::zeroed() };
+            // SAFETY: `ds` is a valid msqid_ds for our queue id.
+            let ok = unsafe {
+                libc::msgctl(id, libc::IPC_STAT, &mut ds) == 0 && {
+                    ds.msg_qbytes = capacity as libc::msglen_t;
+                    libc::msgctl(id, libc::IPC_SET, &mut ds) == 0
+                }
+            };
+            if !ok {
+                let e = std::io::Error::last_os_error();
+                warning(&format!(
+                    "cannot set the queue's capacity to {capacity} bytes: {e}"
+                ));
+            }
+        }
+        self.queue.set(Some(MsgQueue {
+            id,
+            nowait: mode & IPC_NOWAIT != 0,
+        }));
+        true
+    }
+
+    /// Puts a message (at most 65,536 bytes) on the queue; blocks while the queue is full,
+    /// unless `IPC_NOWAIT` (then false, last error EAGAIN).
+    pub fn push(&self, data: &Zval) -> bool {
+        let Some(q) = self.queue.get() else {
+            warning("no msgqueue, cannot use push()");
+            return false;
+        };
+        let Some(b) = zval_bytes(data) else {
+            warning("the data to push must be a string");
+            return false;
+        };
+        if b.len() > MSG_MAX {
+            warning("the data to push is too big");
+            return false;
+        }
+        let mut msg = Vec::with_capacity(std::mem::size_of::<libc::c_long>() + b.len());
+        msg.extend_from_slice(&MSG_TYPE.to_ne_bytes());
+        msg.extend_from_slice(&b);
+        let flags = if q.nowait { libc::IPC_NOWAIT } else { 0 };
+        loop {
+            // SAFETY: `msg` is a long type followed by `b.len()` bytes, as msgsnd reads it.
+            let r = unsafe { libc::msgsnd(q.id, msg.as_ptr().cast(), b.len(), flags) };
+            if r == 0 {
+                return true;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            set_errno_error(&e);
+            let msgmax = std::fs::read_to_string("/proc/sys/kernel/msgmax")
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            match (e.raw_os_error(), msgmax) {
+                (Some(libc::EAGAIN), _) => {}
+                (Some(libc::EINVAL), Some(max)) if b.len() > max => warning(&format!(
+                    "the data to push is {} bytes, more than the kernel takes in one message (kernel.msgmax = {max})",
+                    b.len()
+                )),
+                _ => warning(&format!("msgsnd() failed: {e}")),
+            }
+            return false;
+        }
+    }
+
+    /// Takes the next message (at most `$size` bytes of it; blocks while the queue is empty,
+    /// unless `IPC_NOWAIT`: then false, last error ENOMSG (42), as Swoole).
+    #[php(defaults(size = 65536))]
+    pub fn pop(&self, size: i64) -> Zval {
+        let Some(q) = self.queue.get() else {
+            warning("no msgqueue, cannot use pop()");
+            return false_zval();
+        };
+        let size = (size.max(1) as usize).min(MSG_MAX);
+        let head = std::mem::size_of::<libc::c_long>();
+        let mut buf = vec![0u8; head + size];
+        let flags = libc::MSG_NOERROR | if q.nowait { libc::IPC_NOWAIT } else { 0 };
+        loop {
+            // SAFETY: `buf` holds a long type and `size` bytes, as msgrcv writes them.
+            let n = unsafe { libc::msgrcv(q.id, buf.as_mut_ptr().cast(), size, 0, flags) };
+            if n >= 0 {
+                return bytes_zval(&buf[head..head + n as usize]);
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            set_errno_error(&e);
+            if e.raw_os_error() != Some(libc::ENOMSG) {
+                warning(&format!("msgrcv() failed: {e}"));
+            }
+            return false_zval();
+        }
+    }
+
+    /// `['queue_num' => messages waiting, 'queue_bytes' => their bytes]`, or false.
+    pub fn stat_queue(&self) -> PhpResult<Zval> {
+        let Some(q) = self.queue.get() else {
+            warning("no queue, can't get stats of the queue");
+            return Ok(false_zval());
+        };
+        // SAFETY: an all-zero msqid_ds is valid; IPC_STAT fills it.
+        let mut ds: libc::msqid_ds = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid msqid_ds.
+        if unsafe { libc::msgctl(q.id, libc::IPC_STAT, &mut ds) } != 0 {
+            let e = std::io::Error::last_os_error();
+            set_errno_error(&e);
+            warning(&format!("msgctl(IPC_STAT) failed: {e}"));
+            return Ok(false_zval());
+        }
+        let mut h = ext_php_rs::types::ZendHashTable::new();
+        h.insert("queue_num", ds.msg_qnum as i64)?;
+        h.insert("queue_bytes", ds.__msg_cbytes as i64)?;
+        let mut z = Zval::new();
+        z.set_hashtable(h);
+        Ok(z)
+    }
+
+    /// Removes the queue from the kernel (every process using it loses it); this object
+    /// forgets it either way.
+    pub fn free_queue(&self) -> bool {
+        let Some(q) = self.queue.take() else {
+            warning("no queue to free");
+            return false;
+        };
+        // SAFETY: IPC_RMID takes no buffer.
+        if unsafe { libc::msgctl(q.id, libc::IPC_RMID, std::ptr::null_mut()) } != 0 {
+            let e = std::io::Error::last_os_error();
+            set_errno_error(&e);
+            warning(&format!("msgctl(IPC_RMID) failed: {e}"));
+            return false;
+        }
+        true
     }
 
     /// Writes to the pipe (parent → child, or child → parent); the bytes written or false.
@@ -406,4 +594,32 @@ impl Process {
         // SAFETY: setitimer with a valid value and no old-value pointer.
         unsafe { libc::setitimer(which, &t, std::ptr::null_mut()) == 0 }
     }
+}
+
+/// The queue key for `useQueue(0)`: from the main script's path, as Swoole's
+/// `ftok(script, 1)`; a private queue if there is none.
+fn script_key() -> libc::key_t {
+    let main = ext_php_rs::types::ZendCallable::try_from_name("get_included_files")
+        .ok()
+        .and_then(|f| f.try_call(vec![]).ok())
+        .and_then(|files| {
+            files
+                .array()
+                .and_then(|a| a.get_index(0).and_then(|z| z.string()))
+        });
+    let Some(c) = main.and_then(|p| std::ffi::CString::new(p).ok()) else {
+        return libc::IPC_PRIVATE;
+    };
+    // SAFETY: a NUL-terminated path.
+    let k = unsafe { libc::ftok(c.as_ptr(), 1) };
+    if k == -1 {
+        libc::IPC_PRIVATE
+    } else {
+        k
+    }
+}
+
+/// `swoole_last_error()` after a failed system call: its errno, as Swoole.
+fn set_errno_error(e: &std::io::Error) {
+    super::errors::set_last_error(i64::from(e.raw_os_error().unwrap_or(0)));
 }
