@@ -33,8 +33,9 @@ $s->on("WorkerStart", function ($s, $id) {
     $s->task("t");
     echo "ready\n";
 });
-$s->on("Task", function ($s, $tid, $wid, $data) { echo "in a task worker: "; var_dump($s->getSocket()); return "done"; });
-$s->on("Finish", function () {});
+// Reported through Finish, by the worker: the task worker\'s own output could come before "ready".
+$s->on("Task", function ($s, $tid, $wid, $data) { $r = @$s->getSocket(); return var_export($r, true) . ", " . error_get_last()["message"]; });
+$s->on("Finish", function ($s, $tid, $data) { echo "in a task worker: $data\n"; });
 $s->on("Receive", function ($s, $fd, $rid, $data) { $s->send($fd, "echo:$data"); });
 $s->on("Packet", function ($s, $data, $addr) { $s->sendto($addr["address"], $addr["port"], "udp:$data"); });
 $s->start();
@@ -63,6 +64,4 @@ SO_BROADCAST through the other object: 1
 Warning: Swoole\Server::getSocket(): the server has no port 1 in %s on line %d
 bool(false)
 ready
-in a task worker: 
-Warning: Swoole\Server::getSocket(): the listening socket of port %d is not open in this process in %s on line %d
-bool(false)
+in a task worker: false, Swoole\Server::getSocket(): the listening socket of port %d is not open in this process

@@ -3,7 +3,7 @@ max_idle_time (BASE and PROCESS): a connection that neither receives nor sends a
 --FILE--
 <?php
 require __DIR__ . '/_helper.php';
-const T = 1.0;
+const T = 1.5;
 try { (new Swoole\Server('127.0.0.1', 0))->set(['max_idle_time' => -1]); } catch (Throwable $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; }
 foreach (['SWOOLE_BASE', 'SWOOLE_PROCESS'] as $mode) {
     $p2 = free_port();

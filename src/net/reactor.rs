@@ -1040,42 +1040,38 @@ impl Reactor {
     /// reschedules the others. Looks only at sessions whose bucket is due (see [`heartbeat`]).
     pub fn heartbeat_check(&self, port: usize) {
         let cfg = &self.ports[port];
-        let Some((_, idle)) = cfg.heartbeat else {
-            return;
-        };
-        let idle_ms = idle.as_millis() as u64;
-        let now_ms = heartbeat::ms(now());
-        let mut due = Vec::new();
-        cfg.wheel.borrow_mut().take_due(now_ms, &mut due);
-        for id in due {
-            let Some(conn) = self.get(id) else {
-                continue;
-            };
-            if conn.is_closing() {
-                continue;
-            }
-            let last = heartbeat::ms(conn.last_recv_time.get().max(conn.connect_time));
-            match heartbeat::judge(now_ms, last, idle_ms, conn.protected.get()) {
-                Verdict::Close => {
-                    self.close_with(id, 0, false, CloseReason::Heartbeat);
-                }
-                Verdict::Recheck(at) => cfg.wheel.borrow_mut().schedule(id, at),
-            }
+        if let Some((_, idle)) = cfg.heartbeat {
+            self.idle_check(&cfg.wheel, idle, CloseReason::Heartbeat, |c| {
+                c.last_recv_time.get()
+            });
         }
     }
 
     /// `max_idle_time`: closes this listener's sessions that have neither received nor sent
-    /// (to the kernel) anything for that long, unless `protect()`ed. Only the sessions due
-    /// are looked at, as for the heartbeat; one active since is put back at its deadline.
+    /// (to the kernel) anything for that long, unless `protect()`ed; as the heartbeat, only
+    /// the sessions due are looked at.
     pub fn max_idle_check(&self, port: usize) {
         let cfg = &self.ports[port];
-        let Some((limit, _)) = cfg.max_idle else {
-            return;
-        };
+        if let Some((limit, _)) = cfg.max_idle {
+            self.idle_check(&cfg.idle_wheel, limit, CloseReason::IdleTimeout, |c| {
+                c.last_recv_time.get().max(c.last_send_time.get())
+            });
+        }
+    }
+
+    /// Pops the sessions of `wheel` that are due: one idle for `limit` since `last_active`
+    /// (or its connect) is closed, one active since is put back at its deadline.
+    fn idle_check(
+        &self,
+        wheel: &RefCell<heartbeat::IdleWheel>,
+        limit: Duration,
+        reason: CloseReason,
+        last_active: impl Fn(&Conn) -> f64,
+    ) {
         let limit_ms = limit.as_millis() as u64;
         let now_ms = heartbeat::ms(now());
         let mut due = Vec::new();
-        cfg.idle_wheel.borrow_mut().take_due(now_ms, &mut due);
+        wheel.borrow_mut().take_due(now_ms, &mut due);
         for id in due {
             let Some(conn) = self.get(id) else {
                 continue;
@@ -1083,19 +1079,15 @@ impl Reactor {
             if conn.is_closing() {
                 continue;
             }
-            let last = heartbeat::ms(
-                conn.last_recv_time
-                    .get()
-                    .max(conn.last_send_time.get())
-                    .max(conn.connect_time),
-            );
+            let last = heartbeat::ms(last_active(&conn).max(conn.connect_time));
             match heartbeat::judge(now_ms, last, limit_ms, conn.protected.get()) {
                 Verdict::Close => {
-                    // Output still queued means the peer stopped reading: it would never
-                    // leave, and a graceful close would wait for it. Reset instead.
-                    self.close_with(id, 0, conn.has_output(), CloseReason::IdleTimeout);
+                    // Idle with output still queued: the peer stopped reading, so it would
+                    // never leave and a graceful close would wait for it. Reset instead.
+                    let reset = matches!(reason, CloseReason::IdleTimeout) && conn.has_output();
+                    self.close_with(id, 0, reset, reason);
                 }
-                Verdict::Recheck(at) => cfg.idle_wheel.borrow_mut().schedule(id, at),
+                Verdict::Recheck(at) => wheel.borrow_mut().schedule(id, at),
             }
         }
     }
