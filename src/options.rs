@@ -71,6 +71,10 @@ pub struct Settings {
     pub log_date_with_microseconds: bool,
     /// `SWOOLE_LOG_ROTATION_*`: 0 single file, 1 monthly, 2 daily, 3 hourly, 4 every minute.
     pub log_rotation: i32,
+    /// Where worker 0 writes `stats()` every `stats_timer_interval` (as Swoole's library).
+    pub stats_file: Option<String>,
+    /// Milliseconds between two writes of `stats_file` (Swoole's library: 1000).
+    pub stats_timer_interval: i64,
     /// Drop privileges to this user (and `group`) in the workers, after binding.
     pub user: Option<String>,
     pub group: Option<String>,
@@ -159,6 +163,8 @@ impl Default for Settings {
             log_date_format: None,
             log_date_with_microseconds: false,
             log_rotation: 0,
+            stats_file: None,
+            stats_timer_interval: 1000,
             user: None,
             group: None,
             chroot: None,
@@ -261,8 +267,6 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "open_websocket_protocol",
     "open_mqtt_protocol",
     "open_redis_protocol",
-    "stats_file",
-    "stats_timer_interval",
     "admin_server",
     "bootstrap",
     "init_arguments",
@@ -496,6 +500,16 @@ impl Settings {
                     ));
                 }
                 self.log_rotation = n as i32;
+            }
+            "stats_file" => self.stats_file = string(key, v)?,
+            "stats_timer_interval" => {
+                let n = int(key, v)?;
+                if n <= 0 {
+                    return Err(format!(
+                        "option 'stats_timer_interval' must be a positive number of milliseconds, {n} given"
+                    ));
+                }
+                self.stats_timer_interval = n;
             }
             "user" => self.user = string(key, v)?,
             "group" => self.group = string(key, v)?,

@@ -387,6 +387,18 @@ fn run_loop(
         let peer_task = peer_rx.map(|_| tokio::task::spawn_local(reactor.clone().peer_loop()));
         reactor.publish_health(std::time::Duration::ZERO);
         let health = tokio::task::spawn_local(reactor.clone().health_loop());
+        // As Swoole's library: event worker 0 writes it (in PROCESS mode too).
+        let stats_writer = settings
+            .stats_file
+            .clone()
+            .filter(|_| ctx.id == 0 && !task_worker)
+            .map(|path| {
+                tokio::task::spawn_local(super::stats_file::run(
+                    sh.clone(),
+                    path,
+                    std::time::Duration::from_millis(settings.stats_timer_interval as u64),
+                ))
+            });
         if settings.open_cpu_affinity {
             if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize) {
                 warning(&format!(
@@ -432,6 +444,9 @@ fn run_loop(
             }
         }
         health.abort();
+        if let Some(t) = &stats_writer {
+            t.abort();
+        }
         for a in accept.iter().chain(&heartbeats) {
             a.abort();
         }

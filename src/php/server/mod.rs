@@ -25,6 +25,7 @@ mod process_mode;
 mod sink;
 mod socket;
 mod state;
+mod stats_file;
 mod task;
 mod tls;
 
