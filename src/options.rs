@@ -253,7 +253,6 @@ const ACCEPTED_NO_EFFECT: &[&str] = &[
     "max_concurrency",
     "worker_max_concurrency",
     "message_queue_key",
-    "cpu_affinity_ignore",
     "enable_unsafe_event",
     "discard_timeout_request",
     "input_buffer_size",
@@ -500,6 +499,12 @@ impl Settings {
                     ));
                 }
                 self.log_rotation = n as i32;
+            }
+            // An array of CPU numbers, read from `setting` where the workers are pinned.
+            "cpu_affinity_ignore" => {
+                if !matches!(v, OptValue::Other("array") | OptValue::Null) {
+                    return Err(type_error(key, "array", v));
+                }
             }
             "stats_file" => self.stats_file = string(key, v)?,
             "stats_timer_interval" => {

@@ -117,25 +117,51 @@ pub fn apply_listen_options(fd: RawFd, st: &Settings, tcp: bool) -> Result<(), S
 
 /// `open_cpu_affinity`: pins the calling process (a worker) to one CPU, worker id modulo
 /// the online CPUs.
-pub fn pin_to_cpu(worker_id: usize) -> io::Result<usize> {
+pub fn pin_to_cpu(worker_id: usize, ignore: &[usize]) -> io::Result<usize> {
     // SAFETY: sysconf has no preconditions.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1) as usize;
-    let cpu = worker_id % n;
+    let Some(cpu) = cpu_for(worker_id, n, ignore) else {
+        return Err(io::Error::other(format!(
+            "cpu_affinity_ignore leaves none of the {n} CPUs"
+        )));
+    };
     // SAFETY: a zeroed cpu_set_t is the empty set; CPU_SET writes inside it.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut set);
         if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-            return Err(io::Error::last_os_error());
+            let e = io::Error::last_os_error();
+            return Err(io::Error::new(
+                e.kind(),
+                format!("sched_setaffinity() failed: {e}"),
+            ));
         }
     }
     Ok(cpu)
+}
+
+/// The CPU of worker `worker_id` among `n`, skipping `cpu_affinity_ignore`'s (those are
+/// left to, e.g., the NIC's interrupts): the workers take the others in turn.
+pub fn cpu_for(worker_id: usize, n: usize, ignore: &[usize]) -> Option<usize> {
+    let usable: Vec<usize> = (0..n).filter(|c| !ignore.contains(c)).collect();
+    (!usable.is_empty()).then(|| usable[worker_id % usable.len()])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::os::fd::AsRawFd;
+
+    #[test]
+    fn cpu_affinity_ignore_skips_cpus_and_wraps() {
+        assert_eq!(cpu_for(0, 4, &[]), Some(0));
+        assert_eq!(cpu_for(5, 4, &[]), Some(1));
+        assert_eq!(cpu_for(0, 4, &[0]), Some(1));
+        assert_eq!(cpu_for(2, 4, &[0]), Some(3));
+        assert_eq!(cpu_for(3, 4, &[0]), Some(1));
+        assert_eq!(cpu_for(1, 4, &[1, 2, 9]), Some(3));
+        assert_eq!(cpu_for(0, 2, &[0, 1]), None);
+    }
 
     #[test]
     fn listener_options_reach_accepted_sockets() {

@@ -400,9 +400,10 @@ fn run_loop(
                 ))
             });
         if settings.open_cpu_affinity {
-            if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize) {
+            let ignore = cpu_affinity_ignore(sh);
+            if let Err(e) = crate::net::sockopt::pin_to_cpu(ctx.id.max(0) as usize, &ignore) {
                 warning(&format!(
-                    "open_cpu_affinity: sched_setaffinity() failed: {e}"
+                    "open_cpu_affinity: {e}; this worker is not pinned"
                 ));
             }
         }
@@ -515,6 +516,27 @@ fn run_loop(
 
 /// After onWorkerStart: the worker counts as started (for the manager's READY=1 to
 /// systemd); a server without a manager tells systemd itself.
+/// `cpu_affinity_ignore`: the CPU numbers in that array of `set()` (others are skipped).
+fn cpu_affinity_ignore(sh: &Shared) -> Vec<usize> {
+    let setting = sh.setting.borrow();
+    let Some(list) = setting
+        .as_ref()
+        .and_then(|z| z.array())
+        .and_then(|a| a.get("cpu_affinity_ignore"))
+        .and_then(|v| v.array())
+    else {
+        return Vec::new();
+    };
+    list.values()
+        .filter_map(|v| {
+            v.long()
+                .or_else(|| v.str().and_then(|s| s.trim().parse().ok()))
+        })
+        .filter(|&c| c >= 0)
+        .map(|c| c as usize)
+        .collect()
+}
+
 fn worker_started(sh: &Shared, reactor: &Reactor, ctx: &WorkerCtx) {
     reactor.stats.shared().health[reactor.stats.slot % process::MAX_SLOTS]
         .started
