@@ -177,12 +177,24 @@ impl Listener {
 }
 
 /// An `accept4` failure that concerns one connection, not the listener: a client that reset
-/// while queued (ECONNABORTED, EPROTO), or a signal. The next one is taken at once; the
-/// accept loop's warning and 100 ms pause are for lasting failures (EMFILE, ENOBUFS).
+/// while queued (ECONNABORTED), a signal, or the network errors accept(2) passes on from the
+/// pending connection and asks callers to treat like EAGAIN. The next one is taken at once;
+/// the accept loop's warning and 100 ms pause are for lasting failures (EMFILE, ENOBUFS).
 pub(crate) fn transient(e: &io::Error) -> bool {
     matches!(
         e.raw_os_error(),
-        Some(libc::ECONNABORTED | libc::EPROTO | libc::EINTR)
+        Some(
+            libc::ECONNABORTED
+                | libc::EINTR
+                | libc::EPROTO
+                | libc::ENETDOWN
+                | libc::ENOPROTOOPT
+                | libc::EHOSTDOWN
+                | libc::ENONET
+                | libc::EHOSTUNREACH
+                | libc::EOPNOTSUPP
+                | libc::ENETUNREACH
+        )
     )
 }
 
@@ -340,6 +352,28 @@ mod tests {
                 tokio::time::sleep(SLOW_PEERS + Duration::from_millis(20)).await;
             }
         });
+    }
+
+    /// A connection that failed in the queue is skipped; running out of descriptors is not.
+    #[test]
+    fn only_per_connection_accept_failures_are_transient() {
+        for e in [
+            libc::ECONNABORTED,
+            libc::EPROTO,
+            libc::EINTR,
+            libc::ENETUNREACH,
+        ] {
+            assert!(transient(&io::Error::from_raw_os_error(e)), "{e}");
+        }
+        for e in [
+            libc::EMFILE,
+            libc::ENFILE,
+            libc::ENOBUFS,
+            libc::ENOMEM,
+            libc::EBADF,
+        ] {
+            assert!(!transient(&io::Error::from_raw_os_error(e)), "{e}");
+        }
     }
 
     /// A worker that keeps holding back still takes the connection after [`HOLD_BACK`] when
