@@ -45,13 +45,16 @@ $s->on('Receive', function ($s, $fd, $rid, $data) {
 });
 $s->start();
 PHP);
+// Each connects once the previous one was answered: their session ids (1, 2, 3) pick the
+// workers (dispatch_func: fd % 2), and connections to different ports made back to back
+// may be accepted in either order.
 $a = client($h['port']);
-$b = client($p2);
-$c = client($p3);
 fwrite($a, "5:hello3:abc");
 echo fgets($a), fgets($a);
+$b = client($p2);
 fwrite($b, "\x05world\x02hi");
 echo fgets($b), fgets($b);
+$c = client($p3);
 fwrite($c, "line one\nline two\n");
 echo fgets($c), fgets($c);
 fwrite($b, "\x04");
