@@ -1094,30 +1094,27 @@ impl Reactor {
 
     /// Runs [`Reactor::max_idle_check`] for listener `port` every tick, until aborted.
     pub async fn max_idle_loop(self: Rc<Self>, port: usize) {
-        let Some((_, every)) = self.ports[port].max_idle else {
-            return;
-        };
-        let mut tick = tokio::time::interval(every);
+        if let Some((_, every)) = self.ports[port].max_idle {
+            self.every(every, |r| r.max_idle_check(port)).await;
+        }
+    }
+
+    /// Runs `check` every `period` (the first time one period from now), until aborted.
+    async fn every(&self, period: Duration, check: impl Fn(&Self)) {
+        let mut tick = tokio::time::interval(period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tick.tick().await;
         loop {
             tick.tick().await;
-            self.max_idle_check(port);
+            check(self);
         }
     }
 
     /// Runs [`Reactor::heartbeat_check`] for listener `port` every check interval, until
     /// aborted. Each listener has its own (or none).
     pub async fn heartbeat_loop(self: Rc<Self>, port: usize) {
-        let Some((interval, _)) = self.ports[port].heartbeat else {
-            return;
-        };
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            self.heartbeat_check(port);
+        if let Some((interval, _)) = self.ports[port].heartbeat {
+            self.every(interval, |r| r.heartbeat_check(port)).await;
         }
     }
 
