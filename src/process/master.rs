@@ -1184,6 +1184,14 @@ fn now() -> f64 {
 }
 
 /// The first heartbeat check (every `every` since `epoch`) at or after `at`.
+/// Sleeps until `at`; never returns without one.
+async fn deadline(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
 fn check_after(
     epoch: tokio::time::Instant,
     at: tokio::time::Instant,
@@ -1308,10 +1316,13 @@ async fn serve<S: AsyncRead + CloseNotify>(
                 Some(Cmd::Protect(p)) => protected = p,
                 None => break End::Server,
             },
-            _ = tokio::time::sleep_until(idle.map_or(last_recv, |(every, limit)| check_after(m.epoch, last_recv + limit, every))), if idle.is_some() && !protected => {
+            // select! evaluates a disabled branch's expression too: these async blocks make
+            // no timer until polled, so a connection without heartbeat or max_idle_time
+            // builds none per message.
+            _ = async { deadline(idle.map(|(every, limit)| check_after(m.epoch, last_recv + limit, every))).await }, if idle.is_some() && !protected => {
                 break End::Peer;
             }
-            _ = tokio::time::sleep_until(last_active + max_idle.unwrap_or_default()), if max_idle.is_some() && !protected => {
+            _ = async { deadline(max_idle.map(|d| last_active + d)).await }, if max_idle.is_some() && !protected => {
                 if !out.chunks.is_empty() {
                     // The peer stopped reading: what is queued would never leave; a reset
                     // frees the kernel's buffers too, instead of an orphan that retries.
